@@ -1,0 +1,181 @@
+"""The audit trail: append-only, hash-chained entries written by services.
+
+Each entry stores the hash of the entry before it and the hash of its own content, so
+removing or altering a row breaks the chain where it happened. PostgreSQL refuses UPDATE and
+DELETE on the table (see the migration that installs the trigger); ``verify_chain`` finds
+rows changed by someone who got around that.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
+from django.utils import timezone
+from psycopg.types.json import Jsonb
+
+from . import context
+from .models import Administration, AuditEntry
+
+GENESIS_HASH = "0" * 64
+# One chain for the whole instance: writers queue on this lock until their transaction ends.
+_CHAIN_LOCK_KEY = 0x6E43454E  # "nCEN"
+
+
+class Action:
+    """Audit action names, listed once so that filters and reports can rely on them."""
+
+    SIGN_IN = "sign_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    SIGN_IN_LOCKED = "sign_in_locked"
+    SIGN_OUT = "sign_out"
+    SECOND_FACTOR_ENROLLED = "second_factor_enrolled"
+    SECOND_FACTOR_VERIFIED = "second_factor_verified"
+    SECOND_FACTOR_FAILED = "second_factor_failed"
+    PASSWORD_SET = "password_set"  # noqa: S105 - an action name
+    API_TOKEN_ROTATED = "api_token_rotated"  # noqa: S105 - an action name
+    USER_INVITED = "user_invited"
+    USER_UPDATED = "user_updated"
+    USER_DEACTIVATED = "user_deactivated"
+    USER_REACTIVATED = "user_reactivated"
+    USER_PASSWORD_RESET = "user_password_reset"  # noqa: S105 - an action name
+    USER_INACTIVITY_WARNED = "user_inactivity_warned"
+    USER_DEACTIVATED_UNUSED = "user_deactivated_unused"
+    ADMIN_ADD = "admin_add"
+    ADMIN_CHANGE = "admin_change"
+    ADMIN_DELETE = "admin_delete"
+
+    @classmethod
+    def all(cls) -> list[str]:
+        return sorted(v for k, v in vars(cls).items() if k.isupper())
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict:
+    """The named fields of ``instance`` as JSON-ready values (foreign keys as ids)."""
+    values = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        values[name] = getattr(instance, field.attname)
+    return _as_json(values)
+
+
+class _Encoder(DjangoJSONEncoder):
+    def default(self, o):
+        if isinstance(o, models.Model):
+            return o.pk
+        return super().default(o)
+
+
+def _as_json(value):
+    return json.loads(json.dumps(value, cls=_Encoder))
+
+
+def _canonical(content: dict) -> bytes:
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _content(entry: AuditEntry) -> dict:
+    return {
+        "sequence": entry.sequence,
+        "created_at": entry.created_at.isoformat(),
+        "actor_id": entry.actor_id,
+        "actor_username": entry.actor_username,
+        "administration_id": entry.administration_id,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "before": entry.before,
+        "after": entry.after,
+        "reason": entry.reason,
+        "request_id": entry.request_id,
+        "ip_address": entry.ip_address,
+        "previous_hash": entry.previous_hash,
+    }
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    return hashlib.sha256(_canonical(_content(entry))).hexdigest()
+
+
+def record(
+    *,
+    action: str,
+    actor=None,
+    administration: Administration | None = None,
+    target: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+) -> AuditEntry:
+    """Append one entry. Call it inside the transaction of the change it describes."""
+    if target is not None:
+        object_type = object_type or target._meta.label_lower
+        object_id = object_id or str(target.pk)
+    if administration is None and actor is not None and actor.is_authenticated:
+        administration = actor.administration
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        # Store what PostgreSQL will give back, so the hash can be recomputed from the row.
+        cursor.execute(
+            "SELECT %s::jsonb, %s::jsonb",
+            [Jsonb(_as_json(before)), Jsonb(_as_json(after))],
+        )
+        # Django's PostgreSQL backend hands jsonb back as text.
+        before, after = (json.loads(value) for value in cursor.fetchone())
+        last = AuditEntry.objects.order_by("-sequence").values("sequence", "entry_hash").first()
+        entry = AuditEntry(
+            sequence=(last["sequence"] + 1) if last else 1,
+            previous_hash=last["entry_hash"] if last else GENESIS_HASH,
+            created_at=timezone.now(),
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            actor_username=actor.get_username() if actor is not None else "",
+            administration=administration,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            before=before,
+            after=after,
+            reason=reason,
+            request_id=context.request_id.get(),
+            ip_address=context.ip_address.get(),
+        )
+        entry.entry_hash = entry_hash(entry)
+        entry.save(force_insert=True)
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    sequence: int
+    problem: str
+
+
+def verify_chain() -> tuple[int, ChainBreak | None]:
+    """Walk the chain from the first entry; return the count checked and the first break."""
+    expected_sequence = 1
+    expected_previous = GENESIS_HASH
+    checked = 0
+    for entry in AuditEntry.objects.order_by("sequence").iterator(chunk_size=2000):
+        if entry.sequence != expected_sequence:
+            return checked, ChainBreak(
+                expected_sequence,
+                f"entry {expected_sequence} is missing (the next entry is {entry.sequence})",
+            )
+        if entry.previous_hash != expected_previous:
+            return checked, ChainBreak(
+                entry.sequence,
+                f"entry {entry.sequence} does not follow entry {entry.sequence - 1}: "
+                "an entry before it was removed or rewritten",
+            )
+        if entry_hash(entry) != entry.entry_hash:
+            return checked, ChainBreak(
+                entry.sequence, f"entry {entry.sequence} was altered after it was written"
+            )
+        checked += 1
+        expected_sequence += 1
+        expected_previous = entry.entry_hash
+    return checked, None

@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def ncen(request):
+    return {"demo_mode": settings.NCEN_DEMO_MODE}

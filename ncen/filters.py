@@ -1,0 +1,66 @@
+"""FilterSets of the core, shared by the HTML lists and the API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .audit import Action
+from .models import AuditEntry, Office, Role, User
+
+
+class NcenFilterSet(django_filters.FilterSet):
+    """A FilterSet that knows who is asking, so that choices offered stay within what the
+    user may see."""
+
+    def __init__(self, data=None, queryset=None, *, request=None, request_user=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        self.request_user = request_user or getattr(request, "user", None)
+
+
+class UserFilterSet(NcenFilterSet):
+    q = django_filters.CharFilter(label=_("Name or username"), method="filter_text")
+    role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices)
+    office = django_filters.ModelChoiceFilter(label=_("Office"), queryset=Office.objects.none())
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = User
+        fields = ["q", "role", "office", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.request_user is not None and self.request_user.is_authenticated:
+            self.filters["office"].queryset = Office.objects.filter(
+                administration_id=self.request_user.administration_id
+            )
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(
+            Q(username__icontains=value)
+            | Q(first_name__icontains=value)
+            | Q(last_name__icontains=value)
+            | Q(email__icontains=value)
+        )
+
+
+class AuditEntryFilterSet(NcenFilterSet):
+    action = django_filters.ChoiceFilter(
+        label=_("Action"), choices=[(action, action) for action in Action.all()]
+    )
+    actor = django_filters.CharFilter(
+        label=_("Actor's username"), field_name="actor_username", lookup_expr="iexact"
+    )
+    object_type = django_filters.CharFilter(label=_("Object type"))
+    object_id = django_filters.CharFilter(label=_("Object id"))
+    # Dates are read in the administration's time zone, which the middleware activates.
+    since = django_filters.DateFilter(
+        label=_("From"), field_name="created_at", lookup_expr="date__gte"
+    )
+    until = django_filters.DateFilter(
+        label=_("Until"), field_name="created_at", lookup_expr="date__lte"
+    )
+    request_id = django_filters.CharFilter(label=_("Request id"))
+
+    class Meta:
+        model = AuditEntry
+        fields = ["action", "actor", "object_type", "object_id", "since", "until", "request_id"]

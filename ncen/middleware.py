@@ -1,0 +1,99 @@
+import re
+import uuid
+import zoneinfo
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from . import context
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def client_address(request) -> str | None:
+    # Behind the production proxy REMOTE_ADDR is the proxy; gunicorn is configured with
+    # --forwarded-allow-ips so that it rewrites REMOTE_ADDR from X-Forwarded-For itself.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestIdMiddleware:
+    """Give every request an id (or keep a well-formed one from the proxy) for the audit."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request.id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        id_token = context.request_id.set(request.id)
+        ip_token = context.ip_address.set(client_address(request))
+        try:
+            response = self.get_response(request)
+        finally:
+            context.request_id.reset(id_token)
+            context.ip_address.reset(ip_token)
+        response["X-Request-ID"] = request.id
+        return response
+
+
+class AdministrationContextMiddleware:
+    """Show times in the user's administration's time zone and, unless the user picked a
+    language, speak the administration's default language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            administration = user.administration
+            timezone.activate(zoneinfo.ZoneInfo(administration.time_zone))
+            if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+                translation.activate(administration.default_language)
+                request.LANGUAGE_CODE = translation.get_language()
+        else:
+            timezone.deactivate()
+        return self.get_response(request)
+
+
+# Paths a supervisor or administrator may reach before the second factor is verified.
+_SECOND_FACTOR_EXEMPT_NAMES = (
+    "ncen:second_factor_verify",
+    "ncen:second_factor_enrol",
+    "ncen:logout",
+    "set_language",
+)
+
+
+class SecondFactorRequiredMiddleware:
+    """Supervisors and administrators reach nothing but the second-factor pages until they
+    have verified a TOTP code in this session. API requests get 403 instead of a redirect."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            settings.NCEN_REQUIRE_SECOND_FACTOR
+            and user.is_authenticated
+            and user.needs_second_factor
+            and not user.is_verified()
+            and not request.path.startswith(self._exempt_prefixes())
+        ):
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('ncen:second_factor_verify')}?{query}")
+        return self.get_response(request)
+
+    @staticmethod
+    def _exempt_prefixes() -> tuple[str, ...]:
+        # The API checks the second factor in its permission class (ncen.api.permissions).
+        return (
+            *(reverse(name) for name in _SECOND_FACTOR_EXEMPT_NAMES),
+            "/healthz/",
+            "/readyz/",
+            "/api/",
+        )

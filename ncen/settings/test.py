@@ -1,0 +1,14 @@
+"""The test suite: real PostgreSQL and Redis, fast hashing, mail kept in memory."""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "django-insecure-test-only-key"  # noqa: S105 - tests only
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+NCEN_DEMO_MODE = False
+NCEN_REQUIRE_SECOND_FACTOR = True
+CELERY_TASK_ALWAYS_EAGER = False
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

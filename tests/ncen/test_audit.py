@@ -1,0 +1,111 @@
+"""The audit trail is append-only in PostgreSQL and its hash chain shows tampering."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.db.utils import InternalError, ProgrammingError
+
+from ncen import audit
+from ncen.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def chain(fj_admin):
+    for n in range(5):
+        audit.record(
+            action="user_updated",
+            actor=fj_admin,
+            object_type="test",
+            object_id=n,
+            before={"n": n, "value": 1.5e20},
+            after={"n": n + 1, "text": "é<script>"},
+        )
+    return list(AuditEntry.objects.order_by("sequence"))
+
+
+def _raw(sql, params=()):
+    with connection.cursor() as cursor:
+        # Foreign-key checks queued in the test's transaction would block ALTER TABLE.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ALTER TABLE ncen_auditentry DISABLE TRIGGER ncen_audit_entry_append_only")
+        cursor.execute(sql, params)
+        cursor.execute("ALTER TABLE ncen_auditentry ENABLE TRIGGER ncen_audit_entry_append_only")
+
+
+def test_untouched_chain_verifies(chain, capsys):
+    call_command("audit_verify")
+    assert "5 entries verified" in capsys.readouterr().out
+
+
+def test_entries_chain_to_their_predecessor(chain):
+    assert chain[0].previous_hash == audit.GENESIS_HASH
+    for previous, entry in zip(chain, chain[1:], strict=False):
+        assert entry.previous_hash == previous.entry_hash
+        assert entry.sequence == previous.sequence + 1
+
+
+def test_altered_row_is_named(chain):
+    _raw("UPDATE ncen_auditentry SET reason = 'nothing happened' WHERE sequence = 3")
+    with pytest.raises(CommandError, match="entry 3 was altered"):
+        call_command("audit_verify")
+
+
+def test_altered_json_is_named(chain):
+    _raw("""UPDATE ncen_auditentry SET "after" = '{"n": 99}' WHERE sequence = 2""")
+    with pytest.raises(CommandError, match="entry 2 was altered"):
+        call_command("audit_verify")
+
+
+def test_missing_row_is_named(chain):
+    _raw("DELETE FROM ncen_auditentry WHERE sequence = 4")
+    with pytest.raises(CommandError, match="entry 4 is missing"):
+        call_command("audit_verify")
+
+
+def test_rewritten_row_with_recomputed_hash_breaks_the_next_link(chain):
+    entry = chain[1]
+    entry.reason = "rewritten"
+    new_hash = audit.entry_hash(entry)
+    _raw(
+        "UPDATE ncen_auditentry SET reason = %s, entry_hash = %s WHERE sequence = 2",
+        ["rewritten", new_hash],
+    )
+    with pytest.raises(CommandError, match="entry 3 does not follow entry 2"):
+        call_command("audit_verify")
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE ncen_auditentry SET reason = 'x' WHERE sequence = 1",
+        "DELETE FROM ncen_auditentry WHERE sequence = 1",
+    ],
+)
+def test_update_and_delete_fail_from_the_application_role(chain, sql):
+    with pytest.raises((InternalError, ProgrammingError), match="append-only"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+    assert AuditEntry.objects.get(sequence=1).reason == ""
+
+
+def test_orm_update_and_delete_fail(chain):
+    with pytest.raises((InternalError, ProgrammingError)), transaction.atomic():
+        AuditEntry.objects.filter(sequence=2).update(action="nothing")
+    with pytest.raises((InternalError, ProgrammingError)), transaction.atomic():
+        AuditEntry.objects.filter(sequence=2).delete()
+    assert AuditEntry.objects.count() == 5
+
+
+def test_audit_page_shows_only_own_administration_and_filters(chain, fj_admin, ws_admin):
+    from ..conftest import signed_in_client
+
+    audit.record(action="user_updated", actor=ws_admin, object_type="test", object_id="ws")
+    page = signed_in_client(fj_admin).get("/audit/", {"object_type": "test"})
+    shown = [entry.object_id for entry in page.context["page"]]
+    assert sorted(shown) == ["0", "1", "2", "3", "4"]
+    assert "é&lt;script&gt;" in page.content.decode()
+    filtered = signed_in_client(ws_admin).get("/audit/", {"action": "user_updated"})
+    assert [entry.object_id for entry in filtered.context["page"]] == ["ws"]

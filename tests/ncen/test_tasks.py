@@ -1,0 +1,95 @@
+"""Background work with a real Celery worker on the real Redis."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+
+from ncen.models import TaskRun
+from ncen.tasking import enqueue
+from ncen.tasks import deactivate_unused_accounts
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def worker(transactional_db, request):
+    """A Celery worker on this test's database, with a queue of its own on the real Redis."""
+    queue = f"test-{os.getpid()}-{request.node.name}"[:100]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ncen.settings.test",
+        "DATABASE_URL": _database_url(),
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "ncen",
+            "worker",
+            "--pool",
+            "solo",
+            "--queues",
+            queue,
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    yield queue
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def test_enqueued_task_runs_on_a_real_worker_and_leaves_a_status_row(worker, fj_admin):
+    original = deactivate_unused_accounts.apply_async
+
+    def on_test_queue(**kwargs):
+        return original(queue=worker, **kwargs)
+
+    deactivate_unused_accounts.apply_async = on_test_queue
+    try:
+        with transaction.atomic():
+            run = enqueue(deactivate_unused_accounts, requested_by=fj_admin)
+            # Nothing is sent before the transaction commits.
+            assert TaskRun.objects.get(pk=run.pk).status == TaskRun.Status.QUEUED
+    finally:
+        deactivate_unused_accounts.apply_async = original
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        run.refresh_from_db()
+        if run.status in (TaskRun.Status.SUCCEEDED, TaskRun.Status.FAILED):
+            break
+        time.sleep(0.2)
+    assert run.status == TaskRun.Status.SUCCEEDED, run.message
+    assert run.attempts == 1
+    assert run.result == {"warned": 0, "deactivated": 0}
+    assert run.administration == fj_admin.administration
+
+
+def test_celery_is_configured_for_json_and_late_acks():
+    from ncen.celery import app
+
+    assert app.conf.task_serializer == "json"
+    assert app.conf.accept_content == ["json"]
+    assert app.conf.task_acks_late is True
+    assert app.conf.broker_url == settings.CELERY_BROKER_URL
+    assert "deactivate-unused-accounts" in app.conf.beat_schedule

@@ -14,8 +14,18 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 def client_address(request) -> str | None:
-    # Behind the production proxy REMOTE_ADDR is the proxy; gunicorn is configured with
-    # --forwarded-allow-ips so that it rewrites REMOTE_ADDR from X-Forwarded-For itself.
+    """The address sign-in lockout and the audit trail record.
+
+    Behind NCEN_TRUSTED_PROXIES reverse proxies, REMOTE_ADDR is the nearest proxy; the client
+    is then the entry that many places from the right of X-Forwarded-For, which the proxies
+    appended themselves (entries further left are whatever the client claimed).
+    """
+    proxies = settings.NCEN_TRUSTED_PROXIES
+    if proxies:
+        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -98,7 +98,7 @@ def api_client(user) -> APIClient:
     return client
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,

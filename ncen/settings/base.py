@@ -113,6 +113,8 @@ CSRF_COOKIE_HTTPONLY = True
 NCEN_SIGNIN_FAILURE_LIMIT = env_int("NCEN_SIGNIN_FAILURE_LIMIT", 5, minimum=1)
 NCEN_SIGNIN_ADDRESS_FAILURE_LIMIT = env_int("NCEN_SIGNIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
 NCEN_SIGNIN_LOCKOUT = timedelta(minutes=env_int("NCEN_SIGNIN_LOCKOUT_MINUTES", 15, minimum=1))
+# How many reverse proxies in front of the web server append to X-Forwarded-For.
+NCEN_TRUSTED_PROXIES = env_int("NCEN_TRUSTED_PROXIES", 0)
 # Two-factor sign-in for supervisors and administrators. Only the demo may turn it off,
 # and then its sign-in page says so; production forces it on.
 NCEN_DEMO_MODE = env_bool("NCEN_DEMO_MODE", False)

@@ -1,5 +1,7 @@
 """The audit trail is append-only in PostgreSQL and its hash chain shows tampering."""
 
+import itertools
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -42,7 +44,7 @@ def test_untouched_chain_verifies(chain, capsys):
 
 def test_entries_chain_to_their_predecessor(chain):
     assert chain[0].previous_hash == audit.GENESIS_HASH
-    for previous, entry in zip(chain, chain[1:], strict=False):
+    for previous, entry in itertools.pairwise(chain):
         assert entry.previous_hash == previous.entry_hash
         assert entry.sequence == previous.sequence + 1
 
@@ -85,9 +87,12 @@ def test_rewritten_row_with_recomputed_hash_breaks_the_next_link(chain):
     ],
 )
 def test_update_and_delete_fail_from_the_application_role(chain, sql):
-    with pytest.raises((InternalError, ProgrammingError), match="append-only"):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql)
+    with (
+        pytest.raises((InternalError, ProgrammingError), match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
     assert AuditEntry.objects.get(sequence=1).reason == ""
 
 

@@ -28,9 +28,11 @@ def test_warns_then_deactivates(settings, fj_officer, fj_supervisor, fj_admin):
     assert result == {"warned": 1, "deactivated": 1}
     for user in (fj_officer, fj_supervisor, fj_admin):
         user.refresh_from_db()
-    assert fj_officer.is_active and fj_officer.inactivity_warned_at is not None
+    assert fj_officer.is_active
+    assert fj_officer.inactivity_warned_at is not None
     assert not fj_supervisor.is_active
-    assert fj_admin.is_active and fj_admin.inactivity_warned_at is None
+    assert fj_admin.is_active
+    assert fj_admin.inactivity_warned_at is None
     assert [message.to for message in mail.outbox] == [[fj_officer.email]]
     assert "https://ncen.example/" in mail.outbox[0].body
     assert AuditEntry.objects.filter(action="user_deactivated_unused").get().object_id == str(

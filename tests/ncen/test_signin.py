@@ -59,9 +59,18 @@ def test_success_clears_the_accounts_failures_and_is_audited(settings, fj_office
     _attempt(fj_officer, "wrong")
     assert _attempt(fj_officer, PASSWORD).status_code == 302
     entry = AuditEntry.objects.filter(action="sign_in").first()
-    assert entry.actor == fj_officer and entry.ip_address == "10.0.0.1"
+    assert entry.actor == fj_officer
+    assert entry.ip_address == "10.0.0.1"
 
 
 def test_failed_sign_in_keeps_the_username(fj_officer):
     response = _attempt(fj_officer, "wrong")
     assert f'value="{fj_officer.username}"'.encode() in response.content
+
+
+def test_client_address_behind_a_trusted_proxy(settings, fj_officer):
+    settings.NCEN_TRUSTED_PROXIES = 1
+    Client(REMOTE_ADDR="172.18.0.5", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9").post(
+        "/sign-in/", {"username": fj_officer.username, "password": PASSWORD}
+    )
+    assert AuditEntry.objects.get(action="sign_in").ip_address == "203.0.113.9"

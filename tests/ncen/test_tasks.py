@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -56,7 +57,10 @@ def worker(transactional_db, request):
 
 def _database_url() -> str:
     db = connection.settings_dict
-    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+    credentials = f"{quote(db['USER'])}:{quote(db['PASSWORD'])}"
+    if db["HOST"].startswith("/"):  # a Unix socket directory, as with the embedded server
+        return f"postgres://{credentials}@/{db['NAME']}?host={quote(db['HOST'])}"
+    return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def test_enqueued_task_runs_on_a_real_worker_and_leaves_a_status_row(worker, fj_admin):

@@ -40,7 +40,8 @@ def test_invited_user_sets_a_password_from_the_emailed_link_and_signs_in(fj_admi
         "officer",
     )
     assert not user.has_usable_password()
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["mere@example.org"]
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["mere@example.org"]
 
     link = _link(mail.outbox[0])
     form_page = client.get(link, follow=True)
@@ -57,7 +58,8 @@ def test_invited_user_sets_a_password_from_the_emailed_link_and_signs_in(fj_admi
     actions = list(
         AuditEntry.objects.filter(object_id=str(user.pk)).values_list("action", flat=True)
     )
-    assert "user_invited" in actions and "password_set" in actions
+    assert "user_invited" in actions
+    assert "password_set" in actions
 
 
 def test_rejected_invitation_keeps_what_was_typed(fj_admin):
@@ -72,7 +74,8 @@ def test_rejected_invitation_keeps_what_was_typed(fj_admin):
     )
     assert response.status_code == 200
     form = response.context["form"]
-    assert "username" in form.errors and "email" in form.errors
+    assert "username" in form.errors
+    assert "email" in form.errors
     assert b'value="Sione"' in response.content
     assert b'value="not-an-address"' in response.content
 
@@ -89,8 +92,10 @@ def test_update_is_audited_with_before_and_after(fj_admin, fj_officer):
         office=other_office,
     )
     entry = AuditEntry.objects.get(action="user_updated")
-    assert entry.actor == fj_admin and entry.administration == fj_admin.administration
-    assert entry.before["role"] == "officer" and entry.after["role"] == "supervisor"
+    assert entry.actor == fj_admin
+    assert entry.administration == fj_admin.administration
+    assert entry.before["role"] == "officer"
+    assert entry.after["role"] == "supervisor"
     assert entry.after["office"] == other_office.pk
     assert entry.after["first_name"] == "Ana"
 
@@ -131,7 +136,8 @@ def test_administrator_cannot_demote_or_deactivate_themselves(fj_admin):
     with pytest.raises(ValidationError):
         services.user_deactivate(by=fj_admin, user=fj_admin, reason="oops")
     fj_admin.refresh_from_db()
-    assert fj_admin.is_active and fj_admin.role == Role.ADMINISTRATOR
+    assert fj_admin.is_active
+    assert fj_admin.role == Role.ADMINISTRATOR
 
 
 def test_regional_analyst_only_on_the_hub(fj_admin, fj_officer):
@@ -183,5 +189,6 @@ def test_api_invite_creates_the_user(fj_admin, suva):
     )
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["role"] == "supervisor" and body["office"]["id"] == suva.pk
+    assert body["role"] == "supervisor"
+    assert body["office"]["id"] == suva.pk
     assert body["administration"] == fj_admin.administration.name

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from psycopg.types.json import Jsonb
 
 from . import context
@@ -24,32 +25,36 @@ GENESIS_HASH = "0" * 64
 _CHAIN_LOCK_KEY = 0x6E43454E  # "nCEN"
 
 
-class Action:
+class Action(models.TextChoices):
     """Audit action names, listed once so that filters and reports can rely on them."""
 
-    SIGN_IN = "sign_in"
-    SIGN_IN_FAILED = "sign_in_failed"
-    SIGN_IN_LOCKED = "sign_in_locked"
-    SIGN_OUT = "sign_out"
-    SECOND_FACTOR_ENROLLED = "second_factor_enrolled"
-    SECOND_FACTOR_VERIFIED = "second_factor_verified"
-    SECOND_FACTOR_FAILED = "second_factor_failed"
-    PASSWORD_SET = "password_set"  # noqa: S105 - an action name
-    API_TOKEN_ROTATED = "api_token_rotated"  # noqa: S105 - an action name
-    USER_INVITED = "user_invited"
-    USER_UPDATED = "user_updated"
-    USER_DEACTIVATED = "user_deactivated"
-    USER_REACTIVATED = "user_reactivated"
-    USER_PASSWORD_RESET = "user_password_reset"  # noqa: S105 - an action name
-    USER_INACTIVITY_WARNED = "user_inactivity_warned"
-    USER_DEACTIVATED_UNUSED = "user_deactivated_unused"
-    ADMIN_ADD = "admin_add"
-    ADMIN_CHANGE = "admin_change"
-    ADMIN_DELETE = "admin_delete"
+    SIGN_IN = "sign_in", _("Signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+    SIGN_IN_LOCKED = "sign_in_locked", _("Sign-in refused: locked")
+    SIGN_OUT = "sign_out", _("Signed out")
+    SECOND_FACTOR_ENROLLED = "second_factor_enrolled", _("Authenticator app enrolled")
+    SECOND_FACTOR_VERIFIED = "second_factor_verified", _("Second factor verified")
+    SECOND_FACTOR_FAILED = "second_factor_failed", _("Wrong second-factor code")
+    PASSWORD_SET = "password_set", _("Password set")
+    API_TOKEN_ROTATED = "api_token_rotated", _("API token replaced")
+    USER_INVITED = "user_invited", _("User invited")
+    USER_UPDATED = "user_updated", _("User changed")
+    USER_DEACTIVATED = "user_deactivated", _("User deactivated")
+    USER_REACTIVATED = "user_reactivated", _("User reactivated")
+    USER_PASSWORD_RESET = "user_password_reset", _("Password reset")
+    USER_INACTIVITY_WARNED = "user_inactivity_warned", _("Warned of deactivation")
+    USER_DEACTIVATED_UNUSED = "user_deactivated_unused", _("Deactivated: unused")
+    ADMIN_ADD = "admin_add", _("Added in Django admin")
+    ADMIN_CHANGE = "admin_change", _("Changed in Django admin")
+    ADMIN_DELETE = "admin_delete", _("Deleted in Django admin")
 
-    @classmethod
-    def all(cls) -> list[str]:
-        return sorted(v for k, v in vars(cls).items() if k.isupper())
+
+def action_label(action: str) -> str:
+    """The readable name of an action; a name no longer listed shows as it is stored."""
+    try:
+        return Action(action).label
+    except ValueError:
+        return action
 
 
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict:

@@ -1,11 +1,18 @@
 """FilterSets of the core, shared by the HTML lists and the API."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .audit import Action
 from .models import AuditEntry, Office, Role, User
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker; it sends ISO dates whatever the language."""
+
+    input_type = "date"
 
 
 class NcenFilterSet(django_filters.FilterSet):
@@ -19,9 +26,16 @@ class NcenFilterSet(django_filters.FilterSet):
 
 class UserFilterSet(NcenFilterSet):
     q = django_filters.CharFilter(label=_("Name or username"), method="filter_text")
-    role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices)
-    office = django_filters.ModelChoiceFilter(label=_("Office"), queryset=Office.objects.none())
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices, empty_label=_("Any"))
+    office = django_filters.ModelChoiceFilter(
+        label=_("Office"), queryset=Office.objects.none(), empty_label=_("Any")
+    )
+    is_active = django_filters.BooleanFilter(
+        label=_("State"),
+        widget=forms.Select(
+            choices=[("", _("Any")), ("true", _("Active")), ("false", _("Deactivated"))]
+        ),
+    )
 
     class Meta:
         model = User
@@ -45,7 +59,7 @@ class UserFilterSet(NcenFilterSet):
 
 class AuditEntryFilterSet(NcenFilterSet):
     action = django_filters.ChoiceFilter(
-        label=_("Action"), choices=[(action, action) for action in Action.all()]
+        label=_("Action"), choices=Action.choices, empty_label=_("Any")
     )
     actor = django_filters.CharFilter(
         label=_("Actor's username"), field_name="actor_username", lookup_expr="iexact"
@@ -54,10 +68,10 @@ class AuditEntryFilterSet(NcenFilterSet):
     object_id = django_filters.CharFilter(label=_("Object id"))
     # Dates are read in the administration's time zone, which the middleware activates.
     since = django_filters.DateFilter(
-        label=_("From"), field_name="created_at", lookup_expr="date__gte"
+        label=_("From"), field_name="created_at", lookup_expr="date__gte", widget=DateInput
     )
     until = django_filters.DateFilter(
-        label=_("Until"), field_name="created_at", lookup_expr="date__lte"
+        label=_("Until"), field_name="created_at", lookup_expr="date__lte", widget=DateInput
     )
     request_id = django_filters.CharFilter(label=_("Request id"))
 

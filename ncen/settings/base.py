@@ -129,6 +129,7 @@ NCEN_SITE_URL = env_str("NCEN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["ncen.formats"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True

@@ -1,5 +1,7 @@
 from django import template
 
+from ncen.audit import action_label
+
 register = template.Library()
 
 
@@ -10,3 +12,8 @@ def query_with(context, **changes) -> str:
     for name, value in changes.items():
         query[name] = value
     return query.urlencode()
+
+
+@register.filter
+def audit_action(action: str) -> str:
+    return action_label(action)

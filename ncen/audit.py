@@ -15,6 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import Country
 from psycopg.types.json import Jsonb
 
 from . import context
@@ -44,6 +45,12 @@ class Action(models.TextChoices):
     USER_PASSWORD_RESET = "user_password_reset", _("Password reset")
     USER_INACTIVITY_WARNED = "user_inactivity_warned", _("Warned of deactivation")
     USER_DEACTIVATED_UNUSED = "user_deactivated_unused", _("Deactivated: unused")
+    SEIZURE_CREATED = "seizure_created", _("Seizure recorded")
+    SEIZURE_UPDATED = "seizure_updated", _("Seizure changed")
+    ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
+    ATTACHMENT_REMOVED = "attachment_removed", _("Attachment removed")
+    CODE_ADDED = "code_added", _("Code list entry added")
+    CODE_CHANGED = "code_changed", _("Code list entry changed")
     ADMIN_ADD = "admin_add", _("Added in Django admin")
     ADMIN_CHANGE = "admin_change", _("Changed in Django admin")
     ADMIN_DELETE = "admin_delete", _("Deleted in Django admin")
@@ -70,6 +77,8 @@ class _Encoder(DjangoJSONEncoder):
     def default(self, o):
         if isinstance(o, models.Model):
             return o.pk
+        if isinstance(o, Country):
+            return o.code
         return super().default(o)
 
 

@@ -1,0 +1,99 @@
+"""The one FilterSet of seizures: the list page, the API and the exports all use it."""
+
+from datetime import datetime, time, timedelta
+
+import django_filters
+from django.contrib.postgres.search import SearchQuery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from ncen.filters import DateInput, NcenFilterSet
+from ncen.models import Office
+
+from .models import Code, CodeList, Seizure
+
+
+def _start_of(day) -> datetime:
+    """Midnight of ``day`` in the active (administration's) time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class CodeFilter(django_filters.ModelChoiceFilter):
+    def __init__(self, code_list: str, **kwargs):
+        self.code_list = code_list
+        super().__init__(queryset=Code.objects.none(), empty_label=_("Any"), **kwargs)
+
+
+class SeizureFilterSet(NcenFilterSet):
+    q = django_filters.CharFilter(label=_("Text"), method="filter_text")
+    occurred_from = django_filters.DateFilter(
+        label=_("From"), method="filter_from", widget=DateInput
+    )
+    occurred_to = django_filters.DateFilter(label=_("Until"), method="filter_to", widget=DateInput)
+    office = django_filters.ModelChoiceFilter(
+        label=_("Office"), queryset=Office.objects.none(), empty_label=_("Any")
+    )
+    commodity = CodeFilter(CodeList.COMMODITY, label=_("Commodity"), method="filter_commodity")
+    detection_method = CodeFilter(CodeList.DETECTION_METHOD, label=_("Detection"))
+    concealment_method = CodeFilter(CodeList.CONCEALMENT_METHOD, label=_("Concealment"))
+    transport_mode = CodeFilter(CodeList.TRANSPORT_MODE, label=_("Transport"))
+    route_country = django_filters.ChoiceFilter(
+        label=_("Route country"),
+        choices=lambda: list(countries),
+        method="filter_route_country",
+        empty_label=_("Any"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Seizure.Status.choices, empty_label=_("Any")
+    )
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("occurred_at", "occurred_at"),
+            ("reference", "reference"),
+            ("created_at", "created_at"),
+            ("updated_at", "updated_at"),
+        ),
+        field_labels={
+            "occurred_at": _("Date"),
+            "reference": _("Reference"),
+            "created_at": _("Recorded"),
+            "updated_at": _("Last changed"),
+        },
+        empty_label=_("Newest first"),
+    )
+
+    class Meta:
+        model = Seizure
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.request_user
+        if user is not None and user.is_authenticated:
+            self.filters["office"].queryset = Office.objects.filter(
+                administration_id=user.administration_id
+            )
+            codes = Code.objects.visible_to(user)
+            for filter_ in self.filters.values():
+                if isinstance(filter_, CodeFilter):
+                    filter_.queryset = codes.filter(list=filter_.code_list)
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(
+            search_vector=SearchQuery(value, config="simple", search_type="websearch")
+        )
+
+    def filter_from(self, queryset, name, value):
+        return queryset.filter(occurred_at__gte=_start_of(value))
+
+    def filter_to(self, queryset, name, value):
+        return queryset.filter(occurred_at__lt=_start_of(value + timedelta(days=1)))
+
+    def filter_commodity(self, queryset, name, value):
+        # Items of a sub-commodity carry their group too, so either level matches.
+        return queryset.filter(commodity_ids__contains=[value.pk])
+
+    def filter_route_country(self, queryset, name, value):
+        return queryset.filter(route_countries__contains=[value])

@@ -1,0 +1,71 @@
+"""The visibility choke point of seizures and everything hanging from them."""
+
+from django.db import models
+from django.db.models import Q
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+class SeizureQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A user sees their own administration's seizures and no other's."""
+        if not _active(user):
+            return self.none()
+        return self.filter(administration_id=user.administration_id)
+
+    def with_list_relations(self):
+        return self.select_related(
+            "office", "detection_method", "transport_mode", "concealment_method"
+        ).prefetch_related(
+            models.Prefetch("items", queryset=_items_with_codes()),
+        )
+
+    def with_detail_relations(self):
+        from .models import Offence
+
+        return self.select_related(
+            "office",
+            "location_type",
+            "procedure",
+            "detection_method",
+            "transport_mode",
+            "concealment_method",
+            "created_by",
+            "updated_by",
+        ).prefetch_related(
+            models.Prefetch("items", queryset=_items_with_codes()),
+            models.Prefetch(
+                "offences", queryset=Offence.objects.select_related("offence_type", "status")
+            ),
+            "attachments",
+        )
+
+
+def _items_with_codes():
+    from .models import Item
+
+    return Item.objects.select_related("commodity", "commodity__parent", "unit")
+
+
+class OffenceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not _active(user):
+            return self.none()
+        return self.filter(seizure__administration_id=user.administration_id)
+
+
+class CodeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Shipped entries and the user's administration's own, retired ones included (old
+        records still show them)."""
+        if not _active(user):
+            return self.none()
+        return self.filter(
+            Q(administration__isnull=True) | Q(administration_id=user.administration_id)
+        )
+
+    def offered_to(self, user):
+        """What new records may use: visible and not retired."""
+        return self.visible_to(user).filter(is_retired=False)

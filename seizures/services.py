@@ -1,0 +1,365 @@
+"""Every write to seizures, items and offences. Each re-checks rights inside its transaction,
+validates the whole record, bumps the version and writes its audit entry."""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ncen import audit
+from ncen.audit import Action
+from ncen.models import Office
+
+from . import rights
+from .currencies import CURRENCIES
+from .models import Code, CodeList, Item, Offence, Seizure
+
+SEIZURE_FIELDS = (
+    "occurred_at",
+    "office",
+    "location_type",
+    "procedure",
+    "detection_method",
+    "transport_mode",
+    "concealment_method",
+    "flight_number",
+    "vessel_name",
+    "vessel_imo",
+    "container_number",
+    "vehicle_registration",
+    "origin_country",
+    "departure_country",
+    "transit_countries",
+    "destination_country",
+    "narrative",
+)
+ITEM_FIELDS = (
+    "commodity",
+    "description",
+    "quantity",
+    "unit",
+    "estimated_value",
+    "currency",
+    "species",
+    "cites_appendix",
+)
+OFFENCE_FIELDS = (
+    "legal_provision",
+    "offence_type",
+    "status",
+    "penalty_amount",
+    "penalty_currency",
+    "committed_on",
+    "decided_on",
+)
+CODE_FIELDS = {
+    "location_type": CodeList.LOCATION_TYPE,
+    "procedure": CodeList.CUSTOMS_PROCEDURE,
+    "detection_method": CodeList.DETECTION_METHOD,
+    "transport_mode": CodeList.TRANSPORT_MODE,
+    "concealment_method": CodeList.CONCEALMENT_METHOD,
+}
+# A clock a few minutes fast on an officer's laptop is not a date in the future.
+CLOCK_TOLERANCE = timedelta(minutes=10)
+
+
+class ConflictError(Exception):
+    """Someone else saved the record since it was read; nothing was overwritten."""
+
+    def __init__(self, *, current_version: int):
+        self.current_version = current_version
+        super().__init__(
+            _(
+                "Someone else saved this seizure while you were editing it (it is now at "
+                "version %(version)d). Nothing was overwritten: reload it to see their changes, "
+                "then make yours again."
+            )
+            % {"version": current_version}
+        )
+
+
+# --- Validation ---------------------------------------------------------------------------
+
+
+def _check_code(*, by, field: str, code: Code | None, code_list: str, previous: Code | None):
+    if code is None:
+        return
+    if code.list != code_list:
+        raise ValidationError({field: _("This entry belongs to another list.")})
+    if code.administration_id not in (None, by.administration_id):
+        raise ValidationError({field: _("This entry is not one of your administration's.")})
+    if code.is_retired and code != previous:
+        raise ValidationError({field: _("This entry is retired; choose a current one.")})
+
+
+def _validate_seizure(*, by, values: dict, previous: Seizure | None) -> None:
+    errors = {}
+    occurred_at = values.get("occurred_at")
+    if occurred_at and occurred_at > timezone.now() + CLOCK_TOLERANCE:
+        errors["occurred_at"] = [_("The seizure cannot be in the future.")]
+    office: Office | None = values.get("office")
+    if office is not None and office.administration_id != by.administration_id:
+        errors["office"] = [_("Choose an office of your administration.")]
+    for field, code_list in CODE_FIELDS.items():
+        try:
+            _check_code(
+                by=by,
+                field=field,
+                code=values.get(field),
+                code_list=code_list,
+                previous=getattr(previous, field) if previous else None,
+            )
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    transit = values.get("transit_countries") or []
+    if len(transit) != len(set(transit)):
+        errors["transit_countries"] = [_("A transit country is listed twice.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate_item(*, by, index: int, item: dict, previous: dict[str, Code]) -> None:
+    """``previous`` holds the codes the record already had, which stay valid once retired."""
+    errors = {}
+    commodity, unit = item.get("commodity"), item.get("unit")
+    for field, code_list in (("commodity", CodeList.COMMODITY), ("unit", CodeList.UNIT)):
+        try:
+            code = item.get(field)
+            _check_code(
+                by=by,
+                field=field,
+                code=code,
+                code_list=code_list,
+                previous=code if code in previous.get(field, ()) else None,
+            )
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if commodity is not None and commodity.parent_id is None:
+        errors["commodity"] = [_("Choose a commodity, not only its group.")]
+    if commodity is not None and unit is not None:
+        allowed = commodity.allowed_unit_ids()
+        if allowed and unit.pk not in allowed:
+            names = ", ".join(
+                str(code) for code in Code.objects.filter(pk__in=allowed).order_by("sort_order")
+            )
+            errors["unit"] = [
+                _("%(commodity)s is counted in %(units)s, not in %(unit)s.")
+                % {"commodity": commodity, "units": names, "unit": unit}
+            ]
+    quantity = item.get("quantity")
+    if quantity is not None and quantity <= 0:
+        errors["quantity"] = [_("The quantity must be more than zero.")]
+    currency = item.get("currency") or ""
+    if currency and currency not in CURRENCIES:
+        errors["currency"] = [_("%(code)s is not a currency code.") % {"code": currency}]
+    if item.get("estimated_value") is not None and not currency:
+        errors["currency"] = [_("Give the currency of the estimated value.")]
+    if item.get("cites_appendix") and not item.get("species"):
+        errors["species"] = [_("Name the species of a CITES-listed item.")]
+    if errors:
+        raise ValidationError({f"items-{index}-{name}": msgs for name, msgs in errors.items()})
+
+
+def _validate_offence(*, by, index: int, offence: dict) -> None:
+    errors = {}
+    for field, code_list in (
+        ("offence_type", CodeList.OFFENCE_TYPE),
+        ("status", CodeList.OFFENCE_STATUS),
+    ):
+        try:
+            _check_code(
+                by=by, field=field, code=offence.get(field), code_list=code_list, previous=None
+            )
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    currency = offence.get("penalty_currency") or ""
+    if currency and currency not in CURRENCIES:
+        errors["penalty_currency"] = [_("%(code)s is not a currency code.") % {"code": currency}]
+    if offence.get("penalty_amount") is not None and not currency:
+        errors["penalty_currency"] = [_("Give the currency of the penalty.")]
+    committed, decided = offence.get("committed_on"), offence.get("decided_on")
+    today = timezone.localdate()
+    for field in ("committed_on", "decided_on"):
+        if offence.get(field) and offence[field] > today:
+            errors[field] = [_("This date is in the future.")]
+    if committed and decided and decided < committed:
+        errors["decided_on"] = [_("The decision cannot come before the offence.")]
+    if errors:
+        raise ValidationError({f"offences-{index}-{name}": msgs for name, msgs in errors.items()})
+
+
+# --- Derived columns ------------------------------------------------------------------------
+
+
+def _refresh_derived(seizure: Seizure) -> None:
+    """Recompute the columns that searches use, from the saved record and its items."""
+    items = list(seizure.items.select_related("commodity"))
+    commodity_ids = set()
+    for item in items:
+        commodity_ids.add(item.commodity_id)
+        if item.commodity.parent_id:
+            commodity_ids.add(item.commodity.parent_id)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE seizures_seizure AS s SET
+                route_countries = %s,
+                commodity_ids = %s,
+                search_vector =
+                    setweight(to_tsvector('simple', concat_ws(' ', s.reference, s.flight_number,
+                        s.vessel_name, s.vessel_imo, s.container_number, s.vehicle_registration)),
+                        'A')
+                    || setweight(to_tsvector('simple', coalesce(
+                        (SELECT string_agg(i.description || ' ' || i.species, ' ')
+                           FROM seizures_item AS i WHERE i.seizure_id = s.id), '')), 'B')
+                    || setweight(to_tsvector('simple', s.narrative), 'C')
+            WHERE s.id = %s
+            """,
+            [sorted(set(seizure.route)), sorted(commodity_ids), seizure.pk],
+        )
+
+
+def _next_reference(*, seizure: Seizure, year: int) -> None:
+    """Take the next number of the administration's year. The counter row stays locked until
+    the transaction ends, and a rollback gives the number back: no gaps, no duplicates."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO seizures_referencecounter (administration_id, year, last_number)
+            VALUES (%s, %s, 1)
+            ON CONFLICT (administration_id, year)
+            DO UPDATE SET last_number = seizures_referencecounter.last_number + 1
+            RETURNING last_number
+            """,
+            [seizure.administration_id, year],
+        )
+        (number,) = cursor.fetchone()
+    seizure.reference_year = year
+    seizure.reference_number = number
+    seizure.reference = f"{seizure.administration.code}-{year}-{number:06d}"
+
+
+# --- Snapshots for the audit trail --------------------------------------------------------
+
+
+def _snapshot(seizure: Seizure) -> dict:
+    data = audit.snapshot(seizure, SEIZURE_FIELDS)
+    data["version"] = seizure.version
+    data["items"] = [audit.snapshot(item, ITEM_FIELDS) for item in seizure.items.all()]
+    data["offences"] = [audit.snapshot(o, OFFENCE_FIELDS) for o in seizure.offences.all()]
+    return data
+
+
+def _save_children(seizure: Seizure, items: list[dict] | None, offences: list[dict] | None):
+    if items is not None:
+        seizure.items.all().delete()
+        Item.objects.bulk_create(
+            [
+                Item(seizure=seizure, position=position, **_only(item, ITEM_FIELDS))
+                for position, item in enumerate(items)
+            ]
+        )
+    if offences is not None:
+        seizure.offences.all().delete()
+        Offence.objects.bulk_create(
+            [Offence(seizure=seizure, **_only(offence, OFFENCE_FIELDS)) for offence in offences]
+        )
+
+
+def _only(values: dict, fields) -> dict:
+    return {name: values[name] for name in fields if name in values}
+
+
+def _clean_children(*, by, items, offences, previous: Seizure | None) -> None:
+    previous_codes: dict[str, set] = {"commodity": set(), "unit": set()}
+    if previous is not None:
+        for item in previous.items.all():
+            previous_codes["commodity"].add(item.commodity)
+            previous_codes["unit"].add(item.unit)
+    errors = {}
+    for index, item in enumerate(items or []):
+        try:
+            _validate_item(by=by, index=index, item=item, previous=previous_codes)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    for index, offence in enumerate(offences or []):
+        try:
+            _validate_offence(by=by, index=index, offence=offence)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- Services -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def seizure_create(
+    *, by, values: dict, items: list[dict], offences: list[dict] | None = None
+) -> Seizure:
+    """Record a new seizure as a draft. ``values`` holds fields of SEIZURE_FIELDS."""
+    if not rights.can_create(by):
+        raise PermissionDenied(_("Your role does not record seizures."))
+    if not items:
+        raise ValidationError({"items": [_("Record at least one item seized.")]})
+    _validate_seizure(by=by, values=values, previous=None)
+    _clean_children(by=by, items=items, offences=offences, previous=None)
+    seizure = Seizure(
+        administration=by.administration,
+        created_by=by,
+        updated_by=by,
+        **_only(values, SEIZURE_FIELDS),
+    )
+    seizure.full_clean(exclude=["reference", "reference_year", "reference_number"])
+    _next_reference(seizure=seizure, year=timezone.localdate().year)
+    seizure.save(force_insert=True)
+    _save_children(seizure, items, offences or [])
+    _refresh_derived(seizure)
+    audit.record(action=Action.SEIZURE_CREATED, actor=by, target=seizure, after=_snapshot(seizure))
+    return seizure
+
+
+@transaction.atomic
+def seizure_update(
+    *,
+    by,
+    seizure: Seizure,
+    expected_version: int,
+    values: dict,
+    items: list[dict] | None = None,
+    offences: list[dict] | None = None,
+) -> Seizure:
+    """Save changes made to the version the editor read. ``items`` and ``offences``, when
+    given, replace the record's."""
+    try:
+        locked = Seizure.objects.visible_to(by).select_for_update().get(pk=seizure.pk)
+    except Seizure.DoesNotExist:
+        raise PermissionDenied(_("You cannot edit this seizure.")) from None
+    if locked.version != expected_version:
+        raise ConflictError(current_version=locked.version)
+    if not rights.can_edit(by, locked):
+        raise PermissionDenied(_("You cannot edit this seizure."))
+    if items is not None and not items:
+        raise ValidationError({"items": [_("Record at least one item seized.")]})
+    _validate_seizure(by=by, values=values, previous=locked)
+    _clean_children(by=by, items=items, offences=offences, previous=locked)
+    before = _snapshot(locked)
+    for name, value in _only(values, SEIZURE_FIELDS).items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.updated_by = by
+    locked.full_clean()
+    locked.save()
+    _save_children(locked, items, offences)
+    _refresh_derived(locked)
+    audit.record(
+        action=Action.SEIZURE_UPDATED,
+        actor=by,
+        target=locked,
+        before=before,
+        after=_snapshot(locked),
+    )
+    return locked

@@ -69,3 +69,10 @@ class CodeQuerySet(models.QuerySet):
     def offered_to(self, user):
         """What new records may use: visible and not retired."""
         return self.visible_to(user).filter(is_retired=False)
+
+
+def attachments_visible_to(user):
+    """Attachments of the seizures ``user`` may see."""
+    from .models import Attachment, Seizure
+
+    return Attachment.objects.filter(seizure__in=Seizure.objects.visible_to(user))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from ncen import audit
 from ncen.audit import Action
+from ncen.exceptions import ConflictError
 from ncen.models import Office
 
 from . import rights
@@ -63,21 +64,6 @@ CODE_FIELDS = {
 }
 # A clock a few minutes fast on an officer's laptop is not a date in the future.
 CLOCK_TOLERANCE = timedelta(minutes=10)
-
-
-class ConflictError(Exception):
-    """Someone else saved the record since it was read; nothing was overwritten."""
-
-    def __init__(self, *, current_version: int):
-        self.current_version = current_version
-        super().__init__(
-            _(
-                "Someone else saved this seizure while you were editing it (it is now at "
-                "version %(version)d). Nothing was overwritten: reload it to see their changes, "
-                "then make yours again."
-            )
-            % {"version": current_version}
-        )
 
 
 # --- Validation ---------------------------------------------------------------------------

@@ -55,3 +55,43 @@ class TOTPDeviceFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     name = "phone"
     confirmed = True
+
+
+def code(code_list: str, code_value: str):
+    """A shipped code-list entry."""
+    from seizures.models import Code
+
+    return Code.objects.get(list=code_list, code=code_value, administration__isnull=True)
+
+
+def make_seizure(*, by, items=None, offences=None, **values):
+    """A seizure recorded through the service, as an officer would, with plausible defaults."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from seizures import services
+
+    defaults = {
+        "occurred_at": timezone.now() - timezone.timedelta(days=1),
+        "office": by.office,
+        "detection_method": code("detection_method", "xray_scanner"),
+        "transport_mode": code("transport_mode", "air_passenger"),
+        "concealment_method": code("concealment_method", "baggage"),
+        "origin_country": "PE",
+        "departure_country": "AU",
+        "destination_country": "FJ",
+        "narrative": "Passenger selected by the risk profile; powder in the suitcase lining.",
+    }
+    if items is None:
+        items = [
+            {
+                "commodity": code("commodity", "cocaine"),
+                "quantity": Decimal("2.5"),
+                "unit": code("unit", "kg"),
+                "description": "Two blocks of white powder",
+            }
+        ]
+    return services.seizure_create(
+        by=by, values={**defaults, **values}, items=items, offences=offences
+    )

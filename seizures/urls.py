@@ -1,0 +1,22 @@
+from django.urls import path
+
+from .views import browse, codes, entry
+
+app_name = "seizures"
+urlpatterns = [
+    path("seizures/", browse.seizure_list, name="list"),
+    path("seizures/export.<str:file_format>", browse.seizure_export, name="export"),
+    path("seizures/new/", entry.seizure_new, name="new"),
+    path("seizures/<int:pk>/", browse.seizure_detail, name="detail"),
+    path("seizures/<int:pk>/edit/", entry.seizure_edit, name="edit"),
+    path("seizures/<int:pk>/attachments/", entry.attachment_upload, name="attachment_upload"),
+    path("attachments/<int:pk>/", entry.attachment_file, name="attachment"),
+    path(
+        "attachments/<int:pk>/thumbnail/",
+        entry.attachment_thumbnail,
+        name="attachment_thumbnail",
+    ),
+    path("codes/", codes.code_list, name="codes"),
+    path("codes/new/", codes.code_new, name="code_new"),
+    path("codes/<int:pk>/", codes.code_edit, name="code_edit"),
+]

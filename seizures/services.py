@@ -1,10 +1,16 @@
 """Every write to seizures, items and offences. Each re-checks rights inside its transaction,
 validates the whole record, bumps the version and writes its audit entry."""
 
+import hashlib
+import os
+import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,9 +19,9 @@ from ncen.audit import Action
 from ncen.exceptions import ConflictError
 from ncen.models import Office
 
-from . import rights
+from . import attachments, rights
 from .currencies import CURRENCIES
-from .models import Code, CodeList, Item, Offence, Seizure
+from .models import Attachment, Code, CodeList, Item, Offence, Seizure
 
 SEIZURE_FIELDS = (
     "occurred_at",
@@ -349,3 +355,66 @@ def seizure_update(
         after=_snapshot(locked),
     )
     return locked
+
+
+# --- Attachments ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attachment_add(*, by, seizure: Seizure, upload, kind: str, caption: str = "") -> Attachment:
+    """Keep an uploaded photo or document, checked by its content and size."""
+    try:
+        locked = Seizure.objects.visible_to(by).select_for_update().get(pk=seizure.pk)
+    except Seizure.DoesNotExist:
+        raise PermissionDenied(_("You cannot add to this seizure.")) from None
+    if not rights.can_edit(by, locked):
+        raise PermissionDenied(_("You cannot add to this seizure."))
+    limit = settings.NCEN_ATTACHMENT_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            {"file": [_("The file is larger than %(size)s.") % {"size": filesizeformat(limit)}]}
+        )
+    data = upload.read()
+    sniffed = attachments.sniff(data)
+    if kind == Attachment.Kind.PHOTO and (sniffed is None or not sniffed.is_image):
+        raise ValidationError({"file": [_("This file is not a photo (JPEG, PNG, WebP or GIF).")]})
+    if sniffed is None:
+        raise ValidationError(
+            {
+                "file": [
+                    _("Only photos, PDF, Word, Excel, PowerPoint and plain text files are kept.")
+                ]
+            }
+        )
+    name = os.path.basename(upload.name or "file")[:255]
+    attachment = Attachment(
+        seizure=locked,
+        kind=kind,
+        original_name=name,
+        content_type=sniffed.content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        caption=caption,
+        uploaded_by=by,
+    )
+    # Stored under a random name: the original name is only ever shown, never used as a path.
+    attachment.file.save(f"{uuid.uuid4().hex}", ContentFile(data), save=False)
+    if sniffed.is_image:
+        attachment.thumbnail.save(
+            f"{uuid.uuid4().hex}.jpg", attachments.thumbnail(data), save=False
+        )
+    attachment.full_clean()
+    attachment.save()
+    audit.record(
+        action=Action.ATTACHMENT_ADDED,
+        actor=by,
+        target=locked,
+        after={
+            "attachment": attachment.pk,
+            "name": name,
+            "kind": kind,
+            "content_type": sniffed.content_type,
+            "sha256": attachment.sha256,
+        },
+    )
+    return attachment

@@ -1,5 +1,7 @@
 """The test suite: real PostgreSQL and Redis, fast hashing, mail kept in memory."""
 
+import tempfile
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -12,3 +14,5 @@ NCEN_REQUIRE_SECOND_FACTOR = True
 CELERY_TASK_ALWAYS_EAGER = False
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Uploads of one test run go to a folder of their own.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="ncen-test-media-"))  # noqa: F405

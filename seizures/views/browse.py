@@ -1,19 +1,158 @@
 """Finding seizures: the filtered list, its exports and the detail page."""
 
+import tempfile
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_countries import countries
+
+from .. import rights, selectors
+from ..exports import export_rows, write_csv, write_xlsx
+from ..filters import SeizureFilterSet
+from ..models import Attachment, Seizure
+
+PAGE_SIZE = 50
+EXPORT_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# Query parameters of the list page that are not filters.
+PAGE_PARAMETERS = frozenset({"page"})
+
+
+def _filterset(request) -> SeizureFilterSet:
+    return SeizureFilterSet(
+        request.GET or None, queryset=selectors.seizure_list(user=request.user), request=request
+    )
+
+
+def _invalid(filterset: SeizureFilterSet) -> bool:
+    # An unbound FilterSet (no parameters at all) is not "valid" to django-filter, but it
+    # asks for every seizure the user may see.
+    return filterset.is_bound and not filterset.is_valid()
+
+
+def _filtered(filterset: SeizureFilterSet):
+    """The matching seizures, or none at all when a filter value is invalid: a list that
+    silently dropped the bad filter would look like an answer to the question asked."""
+    if _invalid(filterset):
+        return filterset.queryset.none()
+    queryset = filterset.qs
+    # A sort on the date alone leaves seizures of the same minute in any order, which lets
+    # a row move from one page to the next between two requests.
+    if queryset.query.order_by:
+        queryset = queryset.order_by(*queryset.query.order_by, "-pk")
+    return queryset
 
 
 @login_required
 def seizure_list(request):
-    return HttpResponse("list")
+    filterset = _filterset(request)
+    queryset = _filtered(filterset)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    export_query = request.GET.copy()
+    for name in PAGE_PARAMETERS:
+        export_query.pop(name, None)
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "export_query": export_query.urlencode(),
+        "can_create": rights.can_create(request.user),
+    }
+    return render(request, "seizures/list.html", context)
 
 
 @login_required
 def seizure_export(request, file_format: str):
-    return HttpResponse("export")
+    """The list's matching seizures as a CSV or XLSX file, one row per seizure."""
+    if file_format not in EXPORT_FORMATS:
+        raise Http404
+    filterset = _filterset(request)
+    unknown = sorted(set(request.GET) - set(filterset.filters) - PAGE_PARAMETERS)
+    if unknown or _invalid(filterset):
+        return _export_refused(filterset, unknown)
+    rows = export_rows(_filtered(filterset))
+    filename = "seizures-{code}-{day:%Y-%m-%d}.{ext}".format(
+        code=request.user.administration.code, day=timezone.localdate(), ext=file_format
+    )
+    if file_format == "csv":
+        response = StreamingHttpResponse(write_csv(rows), content_type=EXPORT_FORMATS["csv"])
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    # A workbook is a zip file, written whole before it can be sent; a temporary file keeps
+    # a large one out of memory.
+    file = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    write_xlsx(rows, file, title=_("Seizures"))
+    file.seek(0)
+    return FileResponse(
+        file, as_attachment=True, filename=filename, content_type=EXPORT_FORMATS["xlsx"]
+    )
+
+
+def _export_refused(filterset: SeizureFilterSet, unknown: list[str]) -> HttpResponse:
+    """A 400 that says which parameter is wrong, rather than an export of everything."""
+    lines = [_("The export was not made: correct the filters and try again.")]
+    lines += [_("%(name)s: not a filter of seizures.") % {"name": name} for name in unknown]
+    if _invalid(filterset):
+        for name, errors in filterset.form.errors.items():
+            label = filterset.form.fields[name].label if name in filterset.form.fields else name
+            lines += [f"{label}: {error}" for error in errors]
+    return HttpResponse(
+        "\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8"
+    )
 
 
 @login_required
 def seizure_detail(request, pk: int):
-    return HttpResponse("detail")
+    seizure = selectors.seizure_get(user=request.user, pk=pk)
+    attachments = list(seizure.attachments.all())
+    history = [
+        {"entry": entry, "changed": _changed_labels(entry.before, entry.after)}
+        for entry in selectors.seizure_history(seizure=seizure)
+    ]
+    context = {
+        "seizure": seizure,
+        "transit_countries": [countries.name(code) or code for code in seizure.transit_countries],
+        "photos": [a for a in attachments if a.kind == Attachment.Kind.PHOTO],
+        "documents": [a for a in attachments if a.kind != Attachment.Kind.PHOTO],
+        "history": history,
+        "can_edit": rights.can_edit(request.user, seizure),
+    }
+    return render(request, "seizures/detail.html", context)
+
+
+def changed_fields(before: dict | None, after: dict | None) -> list[str]:
+    """The top-level keys whose values differ between two audit snapshots, in the order
+    the snapshot lists them (a key present on one side only counts as changed)."""
+    before, after = before or {}, after or {}
+    keys = [*before, *(key for key in after if key not in before)]
+    return [key for key in keys if before.get(key) != after.get(key)]
+
+
+# Snapshot keys that are not fields of the seizure model.
+_SNAPSHOT_LABELS = {"items": gettext_lazy("items"), "offences": gettext_lazy("offences")}
+
+
+def _changed_labels(before: dict | None, after: dict | None) -> list[str]:
+    """What an update changed, as field names a reader knows. A creation (nothing before)
+    lists nothing, and the version, which every update raises, is left out."""
+    if not before or not after:
+        return []
+    labels = []
+    for key in changed_fields(before, after):
+        if key == "version":
+            continue
+        if key in _SNAPSHOT_LABELS:
+            labels.append(str(_SNAPSHOT_LABELS[key]))
+            continue
+        try:
+            labels.append(str(Seizure._meta.get_field(key).verbose_name))
+        except FieldDoesNotExist:
+            labels.append(key)
+    return labels

@@ -1,26 +1,187 @@
 """Recording seizures: the simplified form, the full form and attachments."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from ncen.exceptions import ConflictError
+
+from .. import rights, selectors, services
+from ..forms import (
+    AttachmentForm,
+    CircumstancesForm,
+    ItemFormSet,
+    NarrativeForm,
+    OffenceFormSet,
+    RouteForm,
+    SimplifiedForm,
+)
 from ..models import Attachment
 from ..querysets import attachments_visible_to
 
 
+def _add_service_errors(error: ValidationError, forms_by_prefix: dict, fallback) -> None:
+    """Put each error of the service on the field it names (``items-0-unit`` on row 0's unit);
+    what no field claims goes to the top of the page."""
+    for key, messages_ in error.message_dict.items():
+        prefix, _sep, rest = key.partition("-")
+        index, _sep, field = rest.partition("-")
+        if prefix in ("items", "offences") and index.isdigit():
+            rows = [form for form in forms_by_prefix[prefix].forms if form.has_changed()]
+            target = rows[int(index)] if int(index) < len(rows) else fallback
+            if field in target.fields:
+                target.add_error(field, messages_)
+                continue
+        for form in forms_by_prefix["fields"]:
+            if key in form.fields:
+                form.add_error(key, messages_)
+                break
+        else:
+            fallback.add_error(None, messages_)
+
+
 @login_required
 def seizure_new(request):
-    return HttpResponse("new")
+    """The simplified form: what a statistic needs, recorded in two minutes."""
+    if not rights.can_create(request.user):
+        raise PermissionDenied(_("Your role does not record seizures."))
+    form = SimplifiedForm(
+        request.POST or None,
+        user=request.user,
+        offices=selectors.office_choices(user=request.user),
+    )
+    if form.is_valid():
+        try:
+            seizure = services.seizure_create(
+                by=request.user, values=form.seizure_values(), items=[form.item()]
+            )
+        except ValidationError as error:
+            for key, messages_ in error.message_dict.items():
+                field = key.rsplit("-", 1)[-1]
+                form.add_error(field if field in form.fields else None, messages_)
+        else:
+            messages.success(
+                request,
+                _("Seizure %(reference)s is saved as a draft. Complete it when you can.")
+                % {"reference": seizure.reference},
+            )
+            return redirect("seizures:detail", pk=seizure.pk)
+    return render(request, "seizures/new.html", {"form": form})
 
 
 @login_required
 def seizure_edit(request, pk: int):
-    return HttpResponse("edit")
+    """The full form, in sections; saves a draft at any point."""
+    seizure = selectors.seizure_get(user=request.user, pk=pk)
+    if not rights.can_edit(request.user, seizure):
+        raise PermissionDenied(_("You cannot edit this seizure."))
+    data = request.POST or None
+    items = list(seizure.items.all())
+    current = {name: getattr(seizure, name) for name in CircumstancesForm.code_fields}
+    circumstances = CircumstancesForm(
+        data,
+        prefix="c",
+        user=request.user,
+        offices=selectors.office_choices(user=request.user) | _office(seizure),
+        current=current,
+        initial={
+            "occurred_at": seizure.occurred_at,
+            "office": seizure.office_id,
+            **{name: getattr(seizure, f"{name}_id") for name in CircumstancesForm.code_fields},
+        },
+    )
+    route = RouteForm(data, prefix="r", initial=RouteForm.initial_from(seizure))
+    narrative = NarrativeForm(data, prefix="n", initial={"narrative": seizure.narrative})
+    item_rows = ItemFormSet(
+        data,
+        prefix="items",
+        form_kwargs={"user": request.user, "current_items": items},
+        initial=[{name: getattr(item, name) for name in services.ITEM_FIELDS} for item in items],
+    )
+    offence_rows = OffenceFormSet(
+        data,
+        prefix="offences",
+        form_kwargs={"user": request.user},
+        initial=[
+            {name: getattr(offence, name) for name in services.OFFENCE_FIELDS}
+            for offence in seizure.offences.all()
+        ],
+    )
+    sections = [circumstances, route, narrative]
+    version = int(request.POST.get("version", seizure.version)) if data else seizure.version
+    if data is not None and all(form.is_valid() for form in [*sections, item_rows, offence_rows]):
+        values = {**circumstances.cleaned_data, **route.route_values(), **narrative.cleaned_data}
+        try:
+            seizure = services.seizure_update(
+                by=request.user,
+                seizure=seizure,
+                expected_version=version,
+                values=values,
+                items=item_rows.rows(),
+                offences=offence_rows.rows(),
+            )
+        except ConflictError as error:
+            circumstances.add_error(None, str(error))
+        except ValidationError as error:
+            _add_service_errors(
+                error,
+                {"items": item_rows, "offences": offence_rows, "fields": sections},
+                circumstances,
+            )
+        else:
+            messages.success(
+                request,
+                _("Seizure %(reference)s is saved (version %(version)d).")
+                % {"reference": seizure.reference, "version": seizure.version},
+            )
+            return redirect("seizures:detail", pk=seizure.pk)
+    context = {
+        "seizure": seizure,
+        "version": version,
+        "circumstances": circumstances,
+        "route": route,
+        "narrative": narrative,
+        "item_rows": item_rows,
+        "offence_rows": offence_rows,
+        "attachment_form": AttachmentForm(),
+    }
+    return render(request, "seizures/edit.html", context, status=400 if data else 200)
+
+
+def _office(seizure):
+    """The seizure's own office, offered even if it has closed since."""
+    from ncen.models import Office
+
+    return Office.objects.filter(pk=seizure.office_id)
 
 
 @login_required
+@require_POST
 def attachment_upload(request, pk: int):
-    return HttpResponse("upload")
+    seizure = selectors.seizure_get(user=request.user, pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(
+                by=request.user,
+                seizure=seizure,
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                caption=form.cleaned_data["caption"],
+            )
+        except ValidationError as error:
+            for messages_ in error.message_dict.values():
+                messages.error(request, " ".join(messages_))
+        else:
+            messages.success(request, _("The file is attached."))
+    else:
+        for messages_ in form.errors.values():
+            messages.error(request, " ".join(messages_))
+    return redirect("seizures:edit", pk=seizure.pk)
 
 
 def _serve(request, pk: int, *, thumbnail: bool):

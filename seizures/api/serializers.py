@@ -1,0 +1,346 @@
+"""Separate input and output serializers for seizures, offences and code lists.
+
+Output serializers read only what the selectors load; input serializers check shapes and
+ownership of what is referred to, and leave the rules of a seizure to the services."""
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ncen.api.serializers import OfficeOutput, OwnOfficeField
+
+from ..models import Attachment, Code, CodeList, Item, Offence, Seizure
+
+# --- Output ---------------------------------------------------------------------------------
+
+
+class CodeRefOutput(serializers.ModelSerializer):
+    label = serializers.CharField(source="__str__", help_text="In the active language.")
+
+    class Meta:
+        model = Code
+        fields = ["id", "code", "label"]
+
+
+class ItemOutput(serializers.ModelSerializer):
+    commodity = CodeRefOutput()
+    commodity_group = CodeRefOutput(source="commodity.parent", allow_null=True)
+    unit = CodeRefOutput()
+
+    class Meta:
+        model = Item
+        fields = [
+            "id",
+            "position",
+            "commodity",
+            "commodity_group",
+            "description",
+            "quantity",
+            "unit",
+            "estimated_value",
+            "currency",
+            "species",
+            "cites_appendix",
+        ]
+
+
+class OffenceOutput(serializers.ModelSerializer):
+    seizure_reference = serializers.CharField(source="seizure.reference")
+    offence_type = CodeRefOutput()
+    status = CodeRefOutput()
+
+    class Meta:
+        model = Offence
+        fields = [
+            "id",
+            "seizure",
+            "seizure_reference",
+            "legal_provision",
+            "offence_type",
+            "status",
+            "penalty_amount",
+            "penalty_currency",
+            "committed_on",
+            "decided_on",
+        ]
+
+
+class SeizureOffenceOutput(OffenceOutput):
+    """An offence inside its seizure, which the reader already has."""
+
+    class Meta(OffenceOutput.Meta):
+        fields = [f for f in OffenceOutput.Meta.fields if f not in ("seizure", "seizure_reference")]
+
+
+class AttachmentOutput(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "kind",
+            "original_name",
+            "content_type",
+            "size",
+            "caption",
+            "uploaded_at",
+            "url",
+            "thumbnail_url",
+        ]
+
+    def get_url(self, attachment) -> str:
+        return reverse("seizures:attachment", args=[attachment.pk])
+
+    def get_thumbnail_url(self, attachment) -> str | None:
+        if not attachment.thumbnail:
+            return None
+        return reverse("seizures:attachment_thumbnail", args=[attachment.pk])
+
+
+@extend_schema_field(
+    {"type": "string", "nullable": True, "pattern": "^[A-Z]{2}$", "example": "FJ"}
+)
+class _CountryOutput(serializers.Field):
+    def to_representation(self, value):
+        return str(value) or None
+
+
+class RouteOutput(serializers.Serializer):
+    """The route in order; countries as ISO 3166 alpha-2 codes, null when not known."""
+
+    origin = _CountryOutput(source="origin_country")
+    departure = _CountryOutput(source="departure_country")
+    transit = serializers.ListField(child=serializers.CharField(), source="transit_countries")
+    destination = _CountryOutput(source="destination_country")
+
+
+class SeizureListOutput(serializers.ModelSerializer):
+    """A row of the list: what ``with_list_relations`` loads, so that no row costs a query."""
+
+    office = OfficeOutput()
+    detection_method = CodeRefOutput(allow_null=True)
+    transport_mode = CodeRefOutput(allow_null=True)
+    concealment_method = CodeRefOutput(allow_null=True)
+    route = RouteOutput(source="*")
+    items = ItemOutput(many=True)
+
+    class Meta:
+        model = Seizure
+        fields = [
+            "id",
+            "uuid",
+            "reference",
+            "status",
+            "version",
+            "occurred_at",
+            "office",
+            "detection_method",
+            "transport_mode",
+            "concealment_method",
+            "flight_number",
+            "vessel_name",
+            "vessel_imo",
+            "container_number",
+            "vehicle_registration",
+            "route",
+            "narrative",
+            "items",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class SeizureOutput(SeizureListOutput):
+    """The whole record, as ``with_detail_relations`` loads it."""
+
+    location_type = CodeRefOutput(allow_null=True)
+    procedure = CodeRefOutput(allow_null=True)
+    offences = SeizureOffenceOutput(many=True)
+    attachments = AttachmentOutput(many=True)
+    created_by = serializers.CharField(source="created_by.username")
+    updated_by = serializers.CharField(source="updated_by.username")
+
+    class Meta(SeizureListOutput.Meta):
+        fields = [
+            "id",
+            "uuid",
+            "reference",
+            "status",
+            "version",
+            "occurred_at",
+            "office",
+            "location_type",
+            "procedure",
+            "detection_method",
+            "transport_mode",
+            "concealment_method",
+            "flight_number",
+            "vessel_name",
+            "vessel_imo",
+            "container_number",
+            "vehicle_registration",
+            "route",
+            "narrative",
+            "items",
+            "offences",
+            "attachments",
+            "created_by",
+            "created_at",
+            "updated_by",
+            "updated_at",
+        ]
+
+
+class CodeOutput(serializers.ModelSerializer):
+    label = serializers.CharField(source="__str__", help_text="In the active language.")
+    label_en = serializers.CharField(source="label")
+    units = serializers.PrimaryKeyRelatedField(
+        many=True,
+        read_only=True,
+        help_text="For a commodity: the units its quantities may be given in (none: those of "
+        "its group, or any unit).",
+    )
+    administration = serializers.PrimaryKeyRelatedField(
+        read_only=True,
+        help_text="The administration that added the entry; null for the shipped entries.",
+    )
+
+    class Meta:
+        model = Code
+        fields = [
+            "id",
+            "list",
+            "code",
+            "label",
+            "label_en",
+            "label_fr",
+            "parent",
+            "units",
+            "is_retired",
+            "administration",
+            "sort_order",
+        ]
+
+
+# --- Input ----------------------------------------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class CodeField(serializers.PrimaryKeyRelatedField):
+    """An entry of one code list, by id, among those offered to the user. When a record is
+    edited, the entries it already uses stay valid even if they have been retired since."""
+
+    default_error_messages = {
+        "does_not_exist": _(
+            "{pk_value} is not a current entry of this list that you may use; see "
+            "/api/v1/codes/."
+        ),
+    }
+
+    def __init__(self, code_list: CodeList, **kwargs):
+        self.code_list = code_list
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        user = self.context["request"].user
+        kept = self.context.get("kept_code_ids", ())
+        return (
+            Code.objects.visible_to(user)
+            .filter(list=self.code_list)
+            .filter(Q(is_retired=False) | Q(pk__in=kept))
+        )
+
+
+class SeizureOfficeField(OwnOfficeField):
+    default_error_messages = {
+        "does_not_exist": _("Choose an office of your administration."),
+    }
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": "^[A-Z]{2}$", "example": "FJ", "description": "ISO 3166 alpha-2"}
+)
+class CountryCodeField(serializers.CharField):
+    """An ISO 3166 alpha-2 country code, or blank when not known."""
+
+    default_error_messages = {
+        "country": _("{code} is not an ISO 3166 alpha-2 country code."),
+    }
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data).upper()
+        if value and value not in dict(countries):
+            self.fail("country", code=value)
+        return value
+
+
+class ItemInput(serializers.Serializer):
+    commodity = CodeField(CodeList.COMMODITY, help_text="A commodity, not a group.")
+    description = serializers.CharField(max_length=500, allow_blank=True, default="")
+    quantity = serializers.DecimalField(
+        max_digits=16, decimal_places=3, help_text="More than zero."
+    )
+    unit = CodeField(CodeList.UNIT, help_text="One of the commodity's allowed units.")
+    estimated_value = serializers.DecimalField(
+        max_digits=16, decimal_places=2, min_value=0, allow_null=True, default=None
+    )
+    currency = serializers.CharField(
+        max_length=3, allow_blank=True, default="", help_text="ISO 4217, e.g. FJD."
+    )
+    species = serializers.CharField(max_length=200, allow_blank=True, default="")
+    cites_appendix = serializers.ChoiceField(
+        choices=Item.CitesAppendix.choices, allow_blank=True, default=""
+    )
+
+
+class OffenceInput(serializers.Serializer):
+    legal_provision = serializers.CharField(max_length=300)
+    offence_type = CodeField(CodeList.OFFENCE_TYPE)
+    status = CodeField(CodeList.OFFENCE_STATUS)
+    penalty_amount = serializers.DecimalField(
+        max_digits=16, decimal_places=2, min_value=0, allow_null=True, default=None
+    )
+    penalty_currency = serializers.CharField(max_length=3, allow_blank=True, default="")
+    committed_on = serializers.DateField(allow_null=True, default=None)
+    decided_on = serializers.DateField(allow_null=True, default=None)
+
+
+class SeizureCreateInput(serializers.Serializer):
+    """A seizure with its items and, optionally, its offences. Codes are ids of
+    /api/v1/codes/; countries are ISO 3166 alpha-2 codes, blank when not known."""
+
+    occurred_at = serializers.DateTimeField()
+    office = SeizureOfficeField()
+    location_type = CodeField(CodeList.LOCATION_TYPE, allow_null=True, default=None)
+    procedure = CodeField(CodeList.CUSTOMS_PROCEDURE, allow_null=True, default=None)
+    detection_method = CodeField(CodeList.DETECTION_METHOD, allow_null=True, default=None)
+    transport_mode = CodeField(CodeList.TRANSPORT_MODE, allow_null=True, default=None)
+    concealment_method = CodeField(CodeList.CONCEALMENT_METHOD, allow_null=True, default=None)
+    flight_number = serializers.CharField(max_length=16, allow_blank=True, default="")
+    vessel_name = serializers.CharField(max_length=120, allow_blank=True, default="")
+    vessel_imo = serializers.CharField(max_length=7, allow_blank=True, default="")
+    container_number = serializers.CharField(max_length=11, allow_blank=True, default="")
+    vehicle_registration = serializers.CharField(max_length=20, allow_blank=True, default="")
+    origin_country = CountryCodeField(allow_blank=True, default="")
+    departure_country = CountryCodeField(allow_blank=True, default="")
+    transit_countries = serializers.ListField(child=CountryCodeField(), default=list)
+    destination_country = CountryCodeField(allow_blank=True, default="")
+    narrative = serializers.CharField(allow_blank=True, default="", trim_whitespace=False)
+    items = ItemInput(many=True, allow_empty=False)
+    offences = OffenceInput(many=True, required=False)
+
+
+class SeizureUpdateInput(SeizureCreateInput):
+    """The whole record as it should now be (fields left out take their empty value), and
+    the version it was read at. ``items`` replace the record's; ``offences``, when given,
+    replace the record's, and are kept when left out."""
+
+    version = serializers.IntegerField(
+        min_value=1, help_text="The version the client read; 409 if the record moved on."
+    )

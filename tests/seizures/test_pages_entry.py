@@ -37,7 +37,8 @@ def test_simplified_form_records_a_draft(fj_officer, suva):
     seizure = Seizure.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/seizures/{seizure.pk}/"
-    assert seizure.status == "draft" and seizure.version == 1
+    assert seizure.status == "draft"
+    assert seizure.version == 1
     assert seizure.items.get().quantity == 1.25
     assert seizure.route == ["MX", "US", "FJ"]
     # Entered in Fiji's time: 09:30 at UTC+12 (or +13 in summer time) is the day before in UTC.
@@ -181,7 +182,8 @@ def test_photo_upload_keeps_the_file_with_a_thumbnail_behind_the_access_check(
     assert attachment.content_type == "image/png"  # judged by content, not by name
     assert attachment.thumbnail
     image = client.get(f"/attachments/{attachment.pk}/")
-    assert image.status_code == 200 and image["Content-Type"] == "image/png"
+    assert image.status_code == 200
+    assert image["Content-Type"] == "image/png"
     assert image["X-Content-Type-Options"] == "nosniff"
     assert client.get(f"/attachments/{attachment.pk}/thumbnail/")["Content-Type"] == "image/jpeg"
     outsider = signed_in_client(ws_officer)

@@ -305,3 +305,36 @@ class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Attachment.Kind.choices)
     file = forms.FileField(label=_("File"))
     caption = forms.CharField(label=_("Caption"), max_length=300, required=False)
+
+
+class CodeForm(forms.Form):
+    label = forms.CharField(label=_("Label (English)"), max_length=200)
+    label_fr = forms.CharField(label=_("Label (French)"), max_length=200, required=False)
+
+
+class CodeAddForm(CodeForm):
+    code_list = forms.ChoiceField(label=_("List"), choices=CodeList.choices)
+    code = forms.SlugField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_("A short, stable identifier: lower-case letters, digits and underscores."),
+    )
+    parent = forms.ModelChoiceField(
+        label=_("Group (commodities only)"), queryset=Code.objects.none(), required=False
+    )
+
+    field_order = ["code_list", "code", "label", "label_fr", "parent"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Code.objects.offered_to(user).filter(
+            list=CodeList.COMMODITY, parent__isnull=True
+        )
+
+
+class CodeEditForm(CodeForm):
+    is_retired = forms.BooleanField(
+        label=_("Retired"),
+        required=False,
+        help_text=_("No longer offered for new records; records that use it keep it."),
+    )

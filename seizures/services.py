@@ -418,3 +418,65 @@ def attachment_add(*, by, seizure: Seizure, upload, kind: str, caption: str = ""
         },
     )
     return attachment
+
+
+# --- Code lists ----------------------------------------------------------------------------
+
+CODE_AUDIT_FIELDS = ("list", "code", "label", "label_fr", "parent", "is_retired")
+
+
+def _check_code_owner(*, by, code: Code | None = None) -> None:
+    if not by.is_administrator:
+        raise PermissionDenied(_("Only administrators keep code lists."))
+    if code is not None and code.administration_id != by.administration_id:
+        raise PermissionDenied(_("Shipped entries are shared; add your own entry instead."))
+
+
+@transaction.atomic
+def code_add(
+    *, by, code_list: str, code: str, label: str, label_fr: str, parent: Code | None
+) -> Code:
+    """Add an entry of the administrator's own to a code list."""
+    _check_code_owner(by=by)
+    if parent is not None and (parent.list != code_list or parent.parent_id is not None):
+        raise ValidationError({"parent": [_("Choose a group of the same list.")]})
+    if Code.objects.visible_to(by).filter(list=code_list, code=code).exists():
+        raise ValidationError({"code": [_("This code is already in the list.")]})
+    entry = Code(
+        list=code_list,
+        code=code,
+        label=label,
+        label_fr=label_fr,
+        parent=parent,
+        administration=by.administration,
+        sort_order=1000,
+    )
+    entry.full_clean()
+    entry.save()
+    audit.record(
+        action=Action.CODE_ADDED,
+        actor=by,
+        target=entry,
+        after=audit.snapshot(entry, CODE_AUDIT_FIELDS),
+    )
+    return entry
+
+
+@transaction.atomic
+def code_update(*, by, code: Code, label: str, label_fr: str, is_retired: bool) -> Code:
+    """Rename or retire (or bring back) an entry of the administrator's own. The code itself
+    never changes: records and exchanged data refer to it."""
+    entry = Code.objects.select_for_update().get(pk=code.pk)
+    _check_code_owner(by=by, code=entry)
+    before = audit.snapshot(entry, CODE_AUDIT_FIELDS)
+    entry.label, entry.label_fr, entry.is_retired = label, label_fr, is_retired
+    entry.full_clean()
+    entry.save()
+    audit.record(
+        action=Action.CODE_CHANGED,
+        actor=by,
+        target=entry,
+        before=before,
+        after=audit.snapshot(entry, CODE_AUDIT_FIELDS),
+    )
+    return entry

@@ -3,7 +3,6 @@
 selector and the FilterSet: nothing here decides what a user may see."""
 
 import csv
-import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime, tzinfo
 from decimal import Decimal
@@ -36,9 +35,7 @@ def export_queryset(queryset: QuerySet[Seizure]) -> QuerySet[Seizure]:
     return queryset.select_related("location_type", "procedure", "created_by")
 
 
-def export_rows(
-    queryset: QuerySet[Seizure], *, time_zone: tzinfo | None = None
-) -> Iterator[list]:
+def export_rows(queryset: QuerySet[Seizure], *, time_zone: tzinfo | None = None) -> Iterator[list]:
     """The header, then one row per seizure. Times are given in ``time_zone`` (by default
     the active one, the administration's) and labels in the active language; both are
     captured now, because a streamed response is iterated after the view has returned."""
@@ -197,4 +194,3 @@ def write_xlsx(rows: Iterable[list], file: IO[bytes], *, title: str) -> None:
     for row in rows:
         sheet.append([_xlsx_value(value) for value in row])
     workbook.save(file)
-

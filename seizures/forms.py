@@ -237,13 +237,21 @@ class OffenceForm(CodesMixin, forms.Form):
 
 
 class BaseRowFormSet(forms.BaseFormSet):
-    """Rows that the user may add and remove; blank extra rows are ignored."""
+    """Rows that the user may add and remove. Existing rows are kept unless their "Delete"
+    box is ticked; a blank new row is ignored."""
+
+    def kept_forms(self) -> list[forms.Form]:
+        return [
+            form
+            for index, form in enumerate(self.forms)
+            if (index < self.initial_form_count() or form.has_changed())
+            and not self._should_delete_form(form)
+        ]
 
     def rows(self) -> list[dict]:
         return [
-            {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
-            for form in self.forms
-            if form.has_changed() and not self._should_delete_form(form)
+            {name: value for name, value in form.cleaned_data.items() if name != "DELETE"}
+            for form in self.kept_forms()
         ]
 
 

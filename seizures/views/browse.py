@@ -16,6 +16,7 @@ from .. import rights, selectors
 from ..exports import export_rows, write_csv, write_xlsx
 from ..filters import SeizureFilterSet
 from ..models import Attachment, Seizure
+from ..services import SEIZURE_FIELDS
 
 PAGE_SIZE = 50
 EXPORT_FORMATS = {
@@ -63,6 +64,9 @@ def seizure_list(request):
         "filterset": filterset,
         "page": page,
         "export_query": export_query.urlencode(),
+        "invalid": _invalid(filterset),
+        # The list's default order is newest first, which the date heading shows.
+        "sort": request.GET.get("ordering") or "-occurred_at",
         "can_create": rights.can_create(request.user),
     }
     return render(request, "seizures/list.html", context)
@@ -78,9 +82,8 @@ def seizure_export(request, file_format: str):
     if unknown or _invalid(filterset):
         return _export_refused(filterset, unknown)
     rows = export_rows(_filtered(filterset))
-    filename = "seizures-{code}-{day:%Y-%m-%d}.{ext}".format(
-        code=request.user.administration.code, day=timezone.localdate(), ext=file_format
-    )
+    code, day = request.user.administration.code, timezone.localdate()
+    filename = f"seizures-{code}-{day:%Y-%m-%d}.{file_format}"
     if file_format == "csv":
         response = StreamingHttpResponse(write_csv(rows), content_type=EXPORT_FORMATS["csv"])
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -127,12 +130,17 @@ def seizure_detail(request, pk: int):
     return render(request, "seizures/detail.html", context)
 
 
+# The order a reader meets the fields in the record (stored snapshots, being jsonb, come
+# back with their keys in another order).
+_SNAPSHOT_ORDER = {name: n for n, name in enumerate((*SEIZURE_FIELDS, "items", "offences"))}
+
+
 def changed_fields(before: dict | None, after: dict | None) -> list[str]:
-    """The top-level keys whose values differ between two audit snapshots, in the order
-    the snapshot lists them (a key present on one side only counts as changed)."""
+    """The top-level keys whose values differ between two audit snapshots, in the record's
+    order (a key present on one side only counts as changed)."""
     before, after = before or {}, after or {}
-    keys = [*before, *(key for key in after if key not in before)]
-    return [key for key in keys if before.get(key) != after.get(key)]
+    changed = {key for key in (*before, *after) if before.get(key) != after.get(key)}
+    return sorted(changed, key=lambda key: (_SNAPSHOT_ORDER.get(key, len(_SNAPSHOT_ORDER)), key))
 
 
 # Snapshot keys that are not fields of the seizure model.

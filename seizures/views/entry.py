@@ -31,7 +31,7 @@ def _add_service_errors(error: ValidationError, forms_by_prefix: dict, fallback)
         prefix, _sep, rest = key.partition("-")
         index, _sep, field = rest.partition("-")
         if prefix in ("items", "offences") and index.isdigit():
-            rows = [form for form in forms_by_prefix[prefix].forms if form.has_changed()]
+            rows = forms_by_prefix[prefix].kept_forms()
             target = rows[int(index)] if int(index) < len(rows) else fallback
             if field in target.fields:
                 target.add_error(field, messages_)

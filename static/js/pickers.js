@@ -19,11 +19,17 @@
     select.parentNode.insertBefore(box, select);
     box.addEventListener("input", function () {
       var wanted = fold(box.value.trim());
-      var first = null;
+      // The best match starts earliest in its name, then is the shortest name:
+      // "united states" picks the United States of America, not its outlying islands.
+      var first = null, bestAt = Infinity, bestLength = Infinity;
       Array.prototype.forEach.call(select.options, function (option) {
-        var match = !wanted || option.value === "" || fold(option.text).indexOf(wanted) !== -1;
+        var at = fold(option.text).indexOf(wanted);
+        var match = !wanted || option.value === "" || at !== -1;
         option.hidden = !match;
-        if (match && option.value !== "" && first === null) first = option;
+        if (wanted && at !== -1 && option.value !== "" &&
+            (at < bestAt || (at === bestAt && option.text.length < bestLength))) {
+          first = option; bestAt = at; bestLength = option.text.length;
+        }
       });
       Array.prototype.forEach.call(select.querySelectorAll("optgroup"), function (group) {
         group.hidden = !Array.prototype.some.call(group.children, function (o) { return !o.hidden; });

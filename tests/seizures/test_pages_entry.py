@@ -122,6 +122,26 @@ def test_full_form_completes_the_record(fj_officer):
     assert seizure.offences.get().legal_provision == "Customs Act 1986, s. 135"
 
 
+def test_unchanged_rows_are_kept_and_ticked_rows_removed(fj_officer):
+    seizure = make_seizure(by=fj_officer)
+    item = seizure.items.get()
+    data = _full(
+        seizure,
+        **{
+            "items-0-commodity": item.commodity_id,
+            "items-0-quantity": "2.500",
+            "items-0-unit": item.unit_id,
+            "items-0-description": item.description,
+        },
+    )
+    client = signed_in_client(fj_officer)
+    assert client.post(f"/seizures/{seizure.pk}/edit/", data).status_code == 302
+    assert seizure.items.count() == 2
+    data = _full(seizure, version=2, **{"items-1-DELETE": "on"})
+    assert client.post(f"/seizures/{seizure.pk}/edit/", data).status_code == 302
+    assert [i.commodity.code for i in seizure.items.all()] == ["cocaine"]
+
+
 def test_full_form_error_on_a_row_keeps_every_row_typed(fj_officer):
     seizure = make_seizure(by=fj_officer)
     data = _full(seizure, **{"items-1-unit": code("unit", "kg").pk})

@@ -1,0 +1,295 @@
+"""The seizure list and detail pages: visibility, filters, escaping and the history."""
+
+import re
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from ncen.models import AuditEntry
+from seizures import services
+from seizures.models import Attachment, Code
+from seizures.views.browse import changed_fields
+
+from ..conftest import signed_in_client
+from ..factories import OfficeFactory, code, make_seizure
+
+pytestmark = pytest.mark.django_db
+
+ROW_LINK = re.compile(r'<a href="/seizures/\d+/">')
+
+
+def _cigarettes():
+    return [
+        {
+            "commodity": code("commodity", "cigarettes"),
+            "quantity": Decimal("12000"),
+            "unit": code("unit", "sticks"),
+            "description": "Undeclared cartons",
+        }
+    ]
+
+
+def _list(client, **params) -> str:
+    response = client.get("/seizures/", params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_list_shows_only_the_users_administration(fj_officer, ws_officer):
+    fiji = make_seizure(by=fj_officer)
+    samoa = make_seizure(
+        by=ws_officer, office=OfficeFactory(administration=ws_officer.administration)
+    )
+
+    fiji_page = _list(signed_in_client(fj_officer))
+    assert fiji.reference in fiji_page
+    assert samoa.reference not in fiji_page
+
+    samoa_page = _list(signed_in_client(ws_officer))
+    assert samoa.reference in samoa_page
+    assert fiji.reference not in samoa_page
+    assert "1 seizure matches." in samoa_page
+
+
+def test_list_rows_show_what_was_seized_and_the_route(fj_officer):
+    seizure = make_seizure(by=fj_officer, transit_countries=["NZ"])
+    html = _list(signed_in_client(fj_officer))
+    assert f'href="/seizures/{seizure.pk}/"' in html
+    assert "Cocaine · <span" in html
+    assert "2.5 kilograms" in html
+    assert "X-ray or scanner" in html
+    assert "Air passenger" in html
+    assert '<abbr title="Peru">PE</abbr>' in html
+    route = [part.split(">")[-1] for part in html.split("</abbr>")[:-1]]
+    assert route == ["PE", "AU", "NZ", "FJ"]
+    assert "Draft" in html
+
+
+def test_list_shows_times_in_the_administrations_time_zone(fj_officer):
+    make_seizure(by=fj_officer, occurred_at=datetime(2026, 1, 10, 22, 30, tzinfo=UTC))
+    # Fiji is twelve hours ahead of UTC in January.
+    assert "11/01/2026 10:30" in _list(signed_in_client(fj_officer))
+
+
+def test_list_filters_by_text(fj_officer):
+    lining = make_seizure(by=fj_officer, narrative="Powder sewn into the suitcase lining.")
+    other = make_seizure(by=fj_officer, narrative="Found in a spare tyre.")
+    html = _list(signed_in_client(fj_officer), q="lining")
+    assert lining.reference in html
+    assert other.reference not in html
+    assert "1 seizure matches." in html
+
+
+def test_list_filters_by_commodity_group(fj_officer):
+    cocaine = make_seizure(by=fj_officer)
+    cigarettes = make_seizure(by=fj_officer, items=_cigarettes())
+    drugs = Code.objects.get(list="commodity", code="drugs", administration__isnull=True)
+    html = _list(signed_in_client(fj_officer), commodity=drugs.pk)
+    assert cocaine.reference in html
+    assert cigarettes.reference not in html
+
+
+def test_list_filters_by_route_country(fj_officer):
+    via_auckland = make_seizure(by=fj_officer, transit_countries=["NZ"])
+    direct = make_seizure(by=fj_officer)
+    html = _list(signed_in_client(fj_officer), route_country="NZ")
+    assert via_auckland.reference in html
+    assert direct.reference not in html
+
+
+def test_list_sorts_by_reference(fj_officer):
+    first = make_seizure(by=fj_officer, occurred_at=datetime(2026, 1, 2, tzinfo=UTC))
+    second = make_seizure(by=fj_officer, occurred_at=datetime(2026, 1, 1, tzinfo=UTC))
+    client = signed_in_client(fj_officer)
+    newest_first = _list(client)
+    assert newest_first.index(first.reference) < newest_first.index(second.reference)
+    by_reference = _list(client, ordering="-reference")
+    assert by_reference.index(second.reference) < by_reference.index(first.reference)
+    assert 'aria-sort="descending"' in by_reference
+
+
+def test_invalid_filter_shows_the_error_and_no_rows(fj_officer):
+    seizure = make_seizure(by=fj_officer)
+    html = _list(signed_in_client(fj_officer), occurred_from="not a date", commodity="999999")
+    assert seizure.reference not in html
+    assert "Enter a valid date." in html
+    assert "Select a valid choice." in html
+    assert "No seizures are shown" in html
+    assert "Export CSV" not in html
+
+
+def test_unknown_parameters_on_the_page_are_ignored(fj_officer):
+    seizure = make_seizure(by=fj_officer)
+    assert seizure.reference in _list(signed_in_client(fj_officer), utm_source="mail")
+
+
+def test_list_paginates_by_fifty(fj_officer):
+    for _ in range(51):
+        make_seizure(by=fj_officer)
+    client = signed_in_client(fj_officer)
+    first_page = _list(client)
+    assert "51 seizures match." in first_page
+    assert len(ROW_LINK.findall(first_page)) == 50
+    assert "Page 1 of 2" in first_page
+    second_page = _list(client, page=2)
+    assert len(ROW_LINK.findall(second_page)) == 1
+
+
+def test_export_links_carry_the_filters(fj_officer):
+    make_seizure(by=fj_officer, transit_countries=["NZ"])
+    html = _list(signed_in_client(fj_officer), route_country="NZ", page=1)
+    assert 'href="/seizures/export.csv?route_country=NZ"' in html
+    assert 'href="/seizures/export.xlsx?route_country=NZ"' in html
+
+
+def test_record_button_for_officers_only(fj_officer, fj_admin):
+    assert 'href="/seizures/new/">Record a seizure' in _list(signed_in_client(fj_officer))
+    assert 'class="button primary" href="/seizures/new/"' not in _list(signed_in_client(fj_admin))
+
+
+def test_narrative_is_escaped_in_list_and_detail(fj_officer):
+    seizure = make_seizure(by=fj_officer, narrative="<script>alert(1)</script>\nSecond line")
+    client = signed_in_client(fj_officer)
+    for html in (_list(client), client.get(f"/seizures/{seizure.pk}/").content.decode()):
+        assert "<script>alert(1)</script>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    detail = client.get(f"/seizures/{seizure.pk}/").content.decode()
+    assert "&lt;/script&gt;<br>Second line" in detail
+
+
+def test_detail_is_404_for_another_administration(fj_officer, ws_officer):
+    seizure = make_seizure(by=fj_officer)
+    assert signed_in_client(ws_officer).get(f"/seizures/{seizure.pk}/").status_code == 404
+
+
+def test_detail_needs_sign_in(fj_officer):
+    from django.test import Client
+
+    seizure = make_seizure(by=fj_officer)
+    response = Client().get(f"/seizures/{seizure.pk}/")
+    assert response.status_code == 302
+    assert "/sign-in/" in response["Location"]
+
+
+def test_detail_shows_every_section(fj_officer):
+    seizure = make_seizure(
+        by=fj_officer,
+        location_type=code("location_type", "airport"),
+        procedure=code("customs_procedure", "import"),
+        flight_number="FJ910",
+        transit_countries=["NZ"],
+        items=[
+            {
+                "commodity": code("commodity", "cocaine"),
+                "quantity": Decimal("2.5"),
+                "unit": code("unit", "kg"),
+                "description": "Two blocks",
+                "estimated_value": Decimal("250000"),
+                "currency": "FJD",
+            }
+        ],
+        offences=[
+            {
+                "legal_provision": "Customs Act 1986, s. 137",
+                "offence_type": code("offence_type", "smuggling"),
+                "status": code("offence_status", "under_investigation"),
+            }
+        ],
+    )
+    html = signed_in_client(fj_officer).get(f"/seizures/{seizure.pk}/").content.decode()
+    for text in (
+        "Circumstances",
+        "Airport",
+        "Import",
+        "Suva Port",
+        "FJ910",
+        "New Zealand",
+        "Peru",
+        "Drugs \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK}</span> Cocaine",
+        "2.5 kilograms",
+        "250,000.00 FJD",
+        "Customs Act 1986, s. 137",
+        "Smuggling",
+        "No photos or documents attached.",
+    ):
+        assert text in html, text
+
+
+def test_detail_shows_photos_and_documents(fj_officer):
+    seizure = make_seizure(by=fj_officer)
+    photo = Attachment.objects.create(
+        seizure=seizure,
+        kind=Attachment.Kind.PHOTO,
+        file="attachments/2026/01/a.jpg",
+        thumbnail="attachments/thumbnails/2026/01/a.jpg",
+        original_name="suitcase.jpg",
+        content_type="image/jpeg",
+        size=120_000,
+        sha256="0" * 64,
+        caption='Lining "opened"',
+        uploaded_by=fj_officer,
+    )
+    document = Attachment.objects.create(
+        seizure=seizure,
+        kind=Attachment.Kind.DOCUMENT,
+        file="attachments/2026/01/b.pdf",
+        original_name="report.pdf",
+        content_type="application/pdf",
+        size=2_500_000,
+        sha256="1" * 64,
+        uploaded_by=fj_officer,
+    )
+    html = signed_in_client(fj_officer).get(f"/seizures/{seizure.pk}/").content.decode()
+    assert (
+        f'<a href="/attachments/{photo.pk}/"><img src="/attachments/{photo.pk}/thumbnail/" '
+        'alt="Lining &quot;opened&quot;"'
+    ) in html
+    assert f'<a href="/attachments/{document.pk}/" download>report.pdf</a>' in html
+    assert "2.4\xa0MB" in html
+
+
+def test_history_shows_creation_and_the_fields_an_update_changed(fj_officer):
+    seizure = make_seizure(by=fj_officer)
+    services.seizure_update(
+        by=fj_officer,
+        seizure=seizure,
+        expected_version=1,
+        values={"flight_number": "FJ910", "narrative": "Rewritten"},
+    )
+    html = signed_in_client(fj_officer).get(f"/seizures/{seizure.pk}/").content.decode()
+    history = html[html.index('id="history"') :]
+    assert "Seizure recorded" in history
+    assert "Seizure changed" in history
+    assert "flight number, narrative and modus operandi" in history.replace("</td>", "")
+    assert "fj.officer" in history
+    assert history.index("Seizure recorded") < history.index("Seizure changed")
+    assert '"flight_number"' not in history
+
+
+def test_edit_link_for_those_who_may_edit(fj_officer, fj_supervisor, fj_admin):
+    seizure = make_seizure(by=fj_officer)
+    edit = f'href="/seizures/{seizure.pk}/edit/"'
+    for user, shown in ((fj_officer, True), (fj_supervisor, True), (fj_admin, False)):
+        html = signed_in_client(user).get(f"/seizures/{seizure.pk}/").content.decode()
+        assert (edit in html) is shown, user.username
+
+
+def test_changed_fields_compares_top_level_keys_in_the_records_order():
+    assert changed_fields({"narrative": "a", "office": 1}, {"narrative": "b", "office": 2}) == [
+        "office",
+        "narrative",
+    ]
+    before = {"narrative": "a", "items": [{"quantity": "1"}], "version": 1, "gone": 1}
+    after = {"narrative": "a", "items": [{"quantity": "2"}], "version": 2, "new": 1}
+    assert changed_fields(before, after) == ["items", "gone", "new", "version"]
+    assert changed_fields(None, {"narrative": "a"}) == ["narrative"]
+
+
+def test_history_reads_only_this_records_entries(fj_officer):
+    first = make_seizure(by=fj_officer)
+    second = make_seizure(by=fj_officer)
+    html = signed_in_client(fj_officer).get(f"/seizures/{first.pk}/").content.decode()
+    history = html[html.index('id="history"') :]
+    assert history.count("Seizure recorded") == 1
+    assert AuditEntry.objects.filter(object_id=str(second.pk)).exists()

@@ -57,16 +57,20 @@ class AdministrationContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        if user.is_authenticated:
-            administration = user.administration
-            timezone.activate(zoneinfo.ZoneInfo(administration.time_zone))
-            if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
-                translation.activate(administration.default_language)
-                request.LANGUAGE_CODE = translation.get_language()
+        if request.user.is_authenticated:
+            activate_administration_context(request, request.user)
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+def activate_administration_context(request, user) -> None:
+    """Times in the administration's time zone; its language unless the user chose one."""
+    administration = user.administration
+    timezone.activate(zoneinfo.ZoneInfo(administration.time_zone))
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        translation.activate(administration.default_language)
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 # Paths a supervisor or administrator may reach before the second factor is verified.

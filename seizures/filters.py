@@ -7,6 +7,8 @@ from django.contrib.postgres.search import SearchQuery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from ncen.filters import DateInput, NcenFilterSet
 from ncen.models import Office
@@ -19,6 +21,7 @@ def _start_of(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class CodeFilter(django_filters.ModelChoiceFilter):
     def __init__(self, code_list: str, **kwargs):
         self.code_list = code_list
@@ -95,5 +98,5 @@ class SeizureFilterSet(NcenFilterSet):
         # Items of a sub-commodity carry their group too, so either level matches.
         return queryset.filter(commodity_ids__contains=[value.pk])
 
-    def filter_route_country(self, queryset, name, value):
+    def filter_route_country(self, queryset, name, value: str):
         return queryset.filter(route_countries__contains=[value])

@@ -1,8 +1,10 @@
 """Named users of every role in two administrations, and helpers shared by the tests."""
 
+import importlib
 import os
 
 import pytest
+from django.apps import apps as django_apps
 from django.test import Client
 from django_otp.oath import TOTP
 from rest_framework.test import APIClient
@@ -113,3 +115,19 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-quic",
         ],
     }
+
+
+@pytest.fixture(autouse=True)
+def _shipped_code_lists(request):
+    """A transactional test empties every table when it ends, the code lists shipped by a
+    data migration included: load them again for the next one, so that no test depends on
+    which ran before it."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from seizures.models import Code
+
+    if not Code.objects.exists():
+        shipped = importlib.import_module("seizures.migrations.0002_code_lists")
+        shipped.load(django_apps, schema_editor=None)

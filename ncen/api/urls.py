@@ -1,12 +1,17 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from seizures.api import views as seizure_views
+
 from . import views
 
 router = DefaultRouter()
 router.register("users", views.UserViewSet, basename="user")
 router.register("audit", views.AuditEntryViewSet, basename="audit-entry")
 router.register("tasks", views.TaskRunViewSet, basename="task-run")
+router.register("seizures", seizure_views.SeizureViewSet, basename="seizure")
+router.register("offences", seizure_views.OffenceViewSet, basename="offence")
+router.register("codes", seizure_views.CodeViewSet, basename="code")
 
 app_name = "api"
 urlpatterns = [

@@ -160,7 +160,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an unauthenticated call gets 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "ncen.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["ncen.api.permissions.IsSignedIn"],
@@ -184,6 +184,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["ncen.api.permissions.IsSignedIn"],
+    # Several models have a `status`; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "SeizureStatusEnum": "seizures.models.Seizure.Status",
+        "TaskRunStatusEnum": "ncen.models.TaskRun.Status",
+    },
 }
 
 CELERY_TASK_SERIALIZER = "json"

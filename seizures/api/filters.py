@@ -1,6 +1,7 @@
 """FilterSets only the API uses; the seizures' own is ``seizures.filters.SeizureFilterSet``."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BooleanWidget
 
@@ -10,8 +11,12 @@ from ..filters import CodeFilter
 from ..models import Code, CodeList, Offence
 
 
+class IdFilter(django_filters.Filter):
+    field_class = forms.IntegerField
+
+
 class OffenceFilterSet(NcenFilterSet):
-    seizure = django_filters.NumberFilter(label=_("Seizure id"), field_name="seizure_id")
+    seizure = IdFilter(label=_("Seizure id"), field_name="seizure_id")
     offence_type = CodeFilter(CodeList.OFFENCE_TYPE, label=_("Offence type"))
     status = CodeFilter(CodeList.OFFENCE_STATUS, label=_("Status"))
 

@@ -103,9 +103,7 @@ class AttachmentOutput(serializers.ModelSerializer):
         return reverse("seizures:attachment_thumbnail", args=[attachment.pk])
 
 
-@extend_schema_field(
-    {"type": "string", "nullable": True, "pattern": "^[A-Z]{2}$", "example": "FJ"}
-)
+@extend_schema_field({"type": "string", "nullable": True, "pattern": "^[A-Z]{2}$", "example": "FJ"})
 class _CountryOutput(serializers.Field):
     def to_representation(self, value):
         return str(value) or None
@@ -238,8 +236,7 @@ class CodeField(serializers.PrimaryKeyRelatedField):
 
     default_error_messages = {
         "does_not_exist": _(
-            "{pk_value} is not a current entry of this list that you may use; see "
-            "/api/v1/codes/."
+            "{pk_value} is not a current entry of this list that you may use; see /api/v1/codes/."
         ),
     }
 
@@ -275,7 +272,7 @@ class CountryCodeField(serializers.CharField):
 
     def to_internal_value(self, data):
         value = super().to_internal_value(data).upper()
-        if value and value not in dict(countries):
+        if value and value not in countries:
             self.fail("country", code=value)
         return value
 

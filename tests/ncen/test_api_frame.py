@@ -84,3 +84,9 @@ def test_audit_api_for_administrators_only(fj_admin, fj_officer):
     assert response.status_code == 200
     # Both tokens were made by Fiji's users; the officer's rotation shows in the trail too.
     assert {row["actor"] for row in response.json()["results"]} == {"fj.admin", "fj.officer"}
+
+
+def test_token_requests_speak_the_administrations_time_zone(fj_officer):
+    response = api_client(fj_officer).get("/api/v1/me/")
+    # Fiji is twelve or thirteen hours ahead of UTC; DRF renders times in the active zone.
+    assert response.json()["date_joined"].endswith(("+12:00", "+13:00"))

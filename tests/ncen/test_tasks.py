@@ -63,6 +63,7 @@ def _database_url() -> str:
     return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+@pytest.mark.django_db(transaction=True)
 def test_enqueued_task_runs_on_a_real_worker_and_leaves_a_status_row(worker, fj_admin):
     original = deactivate_unused_accounts.apply_async
 

@@ -1,0 +1,221 @@
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from .. import selectors, services
+from ..filters import SeizureFilterSet
+from .filters import CodeFilterSet, OffenceFilterSet
+from .serializers import (
+    CodeOutput,
+    OffenceOutput,
+    SeizureCreateInput,
+    SeizureListOutput,
+    SeizureOutput,
+    SeizureUpdateInput,
+)
+
+NADI_COCAINE = OpenApiExample(
+    "Cocaine at Nadi airport",
+    summary="Cocaine in a passenger's suitcase at Nadi International Airport",
+    description=(
+        "Code ids (location_type, procedure, detection_method, transport_mode, "
+        "concealment_method, commodity, unit, offence_type, status) differ between "
+        "installations: look them up at /api/v1/codes/. `office` is one of your "
+        "administration's offices."
+    ),
+    request_only=True,
+    value={
+        "occurred_at": "2026-03-14T06:40:00+12:00",
+        "office": 3,
+        "location_type": 1,
+        "procedure": 8,
+        "detection_method": 14,
+        "transport_mode": 20,
+        "concealment_method": 29,
+        "flight_number": "FJ910",
+        "origin_country": "CO",
+        "departure_country": "CL",
+        "transit_countries": ["AU"],
+        "destination_country": "FJ",
+        "narrative": (
+            "Passenger arriving from Santiago via Sydney selected by the risk profile. "
+            "X-ray showed an anomaly in the suitcase lining; three blocks of white powder "
+            "found, tested positive for cocaine."
+        ),
+        "items": [
+            {
+                "commodity": 71,
+                "description": "Three vacuum-sealed blocks of white powder",
+                "quantity": "3.200",
+                "unit": 1,
+                "estimated_value": "480000.00",
+                "currency": "FJD",
+            }
+        ],
+        "offences": [
+            {
+                "legal_provision": "Customs Act 1986; Illicit Drugs Control Act 2004",
+                "offence_type": 52,
+                "status": 58,
+                "committed_on": "2026-03-14",
+            }
+        ],
+    },
+)
+INVALID = OpenApiResponse(
+    description="Some input is not valid; `error.fields` names each field (nested ones as "
+    "`items-0-unit`, `offences-1-status`) with its messages."
+)
+FORBIDDEN = OpenApiResponse(description="Your role may not do this, or not to this record.")
+NOT_FOUND = OpenApiResponse(description="No such seizure among those you may see.")
+CONFLICT = OpenApiResponse(
+    description="Someone saved the record since `version` was read; nothing was changed."
+)
+SEIZURE_ID = OpenApiParameter(
+    "id", int, OpenApiParameter.PATH, description="The seizure's id (not its reference)."
+)
+
+
+def _flat_errors(errors, prefix: str = "") -> dict:
+    """Name nested input errors the way the services do (``items-0-unit``), so that a
+    client meets one naming whichever layer refused the input."""
+    flat = {}
+    for name, value in errors.items():
+        key = f"{prefix}{name}"
+        if prefix and name == api_settings.NON_FIELD_ERRORS_KEY:
+            key = prefix.removesuffix("-")
+        if isinstance(value, dict):
+            flat.update(_flat_errors(value, f"{key}-"))
+        elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
+            for index, child in enumerate(value):
+                flat.update(_flat_errors(child, f"{key}-{index}-"))
+        else:
+            flat[key] = value
+    return flat
+
+
+def _codes_in_use(seizure) -> set[int]:
+    """Entries the record already uses, which it may keep after they are retired."""
+    ids = {getattr(seizure, f"{name}_id") for name in services.CODE_FIELDS}
+    for item in seizure.items.all():
+        ids |= {item.commodity_id, item.unit_id}
+    ids.discard(None)
+    return ids
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Seizures of your administration, newest first"),
+    retrieve=extend_schema(
+        summary="One seizure with its items, offences and attachments",
+        parameters=[SEIZURE_ID],
+        responses={200: SeizureOutput, 404: NOT_FOUND},
+    ),
+)
+class SeizureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Seizures (cases) of the user's administration. Any other administration's record is a
+    404, whether or not it exists."""
+
+    filterset_class = SeizureFilterSet
+    # seizure_get takes an int; anything else is not a seizure's address.
+    lookup_value_regex = r"\d+"
+    # A seizure nests its items and offences, which only JSON carries.
+    parser_classes = [JSONParser]
+
+    def get_queryset(self):
+        return selectors.seizure_list(user=self.request.user)
+
+    def get_object(self):
+        seizure = selectors.seizure_get(user=self.request.user, pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, seizure)
+        return seizure
+
+    def get_serializer_class(self):
+        return SeizureListOutput if self.action == "list" else SeizureOutput
+
+    def _input(self, serializer_class, **context) -> dict:
+        serializer = serializer_class(
+            data=self.request.data, context={"request": self.request, **context}
+        )
+        if not serializer.is_valid():
+            raise ValidationError(_flat_errors(serializer.errors))
+        return dict(serializer.validated_data)
+
+    def _output(self, seizure, code=status.HTTP_200_OK) -> Response:
+        seizure = selectors.seizure_get(user=self.request.user, pk=seizure.pk)
+        return Response(SeizureOutput(seizure, context={"request": self.request}).data, code)
+
+    @extend_schema(
+        summary="Record a seizure as a draft",
+        request=SeizureCreateInput,
+        responses={201: SeizureOutput, 400: INVALID, 403: FORBIDDEN},
+        examples=[NADI_COCAINE],
+    )
+    def create(self, request):
+        """Officers and supervisors record seizures; the reference (e.g. FJ-2026-000001),
+        status, owner and version are set by the system."""
+        data = self._input(SeizureCreateInput)
+        items, offences = data.pop("items"), data.pop("offences", None)
+        seizure = services.seizure_create(
+            by=request.user, values=data, items=items, offences=offences
+        )
+        return self._output(seizure, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Replace a draft with the edited version",
+        request=SeizureUpdateInput,
+        parameters=[SEIZURE_ID],
+        responses={200: SeizureOutput, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+    )
+    def update(self, request, pk=None):
+        """Officers edit their own drafts, supervisors any draft of the administration. Send
+        the `version` you read: if someone saved in between, the answer is 409 and nothing
+        is overwritten."""
+        seizure = self.get_object()
+        data = self._input(SeizureUpdateInput, kept_code_ids=_codes_in_use(seizure))
+        version, items = data.pop("version"), data.pop("items")
+        offences = data.pop("offences", None)
+        seizure = services.seizure_update(
+            by=request.user,
+            seizure=seizure,
+            expected_version=version,
+            values=data,
+            items=items,
+            offences=offences,
+        )
+        return self._output(seizure)
+
+
+class OffenceViewSet(viewsets.ReadOnlyModelViewSet):
+    """Offences recorded on the seizures of the user's administration."""
+
+    serializer_class = OffenceOutput
+    filterset_class = OffenceFilterSet
+
+    def get_queryset(self):
+        return selectors.offence_list(user=self.request.user)
+
+
+class CodeViewSet(viewsets.ReadOnlyModelViewSet):
+    """Code-list entries: the shipped ones and the administration's own. The list leaves
+    retired entries out unless `include_retired=true`; one entry is found retired or not,
+    since older records still use it."""
+
+    serializer_class = CodeOutput
+    filterset_class = CodeFilterSet
+
+    def get_queryset(self):
+        return selectors.code_list(user=self.request.user)
+
+    def filter_queryset(self, queryset):
+        if self.action == "retrieve":
+            return queryset
+        return super().filter_queryset(queryset)

@@ -64,11 +64,11 @@ class AdministrationContextMiddleware:
         return self.get_response(request)
 
 
-def activate_administration_context(request, user) -> None:
+def activate_administration_context(request, user, *, language: bool = True) -> None:
     """Times in the administration's time zone; its language unless the user chose one."""
     administration = user.administration
     timezone.activate(zoneinfo.ZoneInfo(administration.time_zone))
-    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+    if language and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
         translation.activate(administration.default_language)
         request.LANGUAGE_CODE = translation.get_language()
 

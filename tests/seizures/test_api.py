@@ -1,8 +1,9 @@
 """The seizures API: recording and editing through the services, visibility, filters, codes."""
 
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -407,10 +408,13 @@ def test_detail_lists_attachments_with_their_download_links(fj_officer, nadi):
 # --- Filters ---------------------------------------------------------------------------------
 
 
+FIJI = ZoneInfo("Pacific/Fiji")
+
+
 def _noon(days_ago: int) -> datetime:
-    """Midday UTC, well clear of midnight in any Pacific time zone."""
-    day = timezone.now().astimezone(UTC).date() - timedelta(days=days_ago)
-    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+    """Midday in Fiji, whose time zone the API reads the officer's dates in."""
+    day = timezone.now().astimezone(FIJI).date() - timedelta(days=days_ago)
+    return datetime(day.year, day.month, day.day, 12, tzinfo=FIJI)
 
 
 @pytest.fixture

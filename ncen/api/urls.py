@@ -17,5 +17,15 @@ app_name = "api"
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("me/token/", views.MeTokenView.as_view(), name="me-token"),
+    path(
+        "attachments/<int:pk>/file/",
+        seizure_views.AttachmentFileView.as_view(),
+        name="attachment-file",
+    ),
+    path(
+        "attachments/<int:pk>/thumbnail/",
+        seizure_views.AttachmentFileView.as_view(thumbnail=True),
+        name="attachment-thumbnail",
+    ),
     path("", include(router.urls)),
 ]

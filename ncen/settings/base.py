@@ -188,6 +188,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SeizureStatusEnum": "seizures.models.Seizure.Status",
         "TaskRunStatusEnum": "ncen.models.TaskRun.Status",
+        "AttachmentKindEnum": "seizures.models.Attachment.Kind",
+        "OfficeKindEnum": "ncen.models.Office.Kind",
     },
 }
 

@@ -95,12 +95,18 @@ class AttachmentOutput(serializers.ModelSerializer):
         ]
 
     def get_url(self, attachment) -> str:
-        return reverse("seizures:attachment", args=[attachment.pk])
+        return reverse("api:attachment-file", args=[attachment.pk])
 
     def get_thumbnail_url(self, attachment) -> str | None:
         if not attachment.thumbnail:
             return None
-        return reverse("seizures:attachment_thumbnail", args=[attachment.pk])
+        return reverse("api:attachment-thumbnail", args=[attachment.pk])
+
+
+class AttachmentInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Attachment.Kind.choices)
+    file = serializers.FileField()
+    caption = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 
 
 @extend_schema_field({"type": "string", "nullable": True, "pattern": "^[A-Z]{2}$", "example": "FJ"})

@@ -1,3 +1,5 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -6,15 +8,21 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.views import APIView
 
 from .. import selectors, services
+from ..downloads import attachment_response
 from ..filters import SeizureFilterSet
+from ..querysets import attachments_visible_to
 from .filters import CodeFilterSet, OffenceFilterSet
 from .serializers import (
+    AttachmentInput,
+    AttachmentOutput,
     CodeOutput,
     OffenceOutput,
     SeizureCreateInput,
@@ -192,6 +200,42 @@ class SeizureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             offences=offences,
         )
         return self._output(seizure)
+
+    @extend_schema(
+        summary="Attach a photo or document to a draft",
+        request={"multipart/form-data": AttachmentInput},
+        parameters=[SEIZURE_ID],
+        responses={201: AttachmentOutput, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def attachments(self, request, pk=None):
+        """Photos must be JPEG, PNG, WebP or GIF; documents PDF, Word, Excel, PowerPoint or
+        plain text. The content decides, not the file name."""
+        seizure = self.get_object()
+        data = AttachmentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        attachment = services.attachment_add(
+            by=request.user,
+            seizure=seizure,
+            upload=data.validated_data["file"],
+            kind=data.validated_data["kind"],
+            caption=data.validated_data["caption"],
+        )
+        return Response(AttachmentOutput(attachment).data, status=status.HTTP_201_CREATED)
+
+
+class AttachmentFileView(APIView):
+    """An attachment's file, or its thumbnail, for users who may see its seizure."""
+
+    thumbnail = False
+
+    @extend_schema(
+        summary="Download an attachment",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: NOT_FOUND},
+    )
+    def get(self, request, pk: int):
+        attachment = get_object_or_404(attachments_visible_to(request.user), pk=pk)
+        return attachment_response(attachment, thumbnail=self.thumbnail)
 
 
 class OffenceViewSet(viewsets.ReadOnlyModelViewSet):

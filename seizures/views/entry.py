@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 from ncen.exceptions import ConflictError
 
 from .. import rights, selectors, services
+from ..downloads import attachment_response
 from ..forms import (
     AttachmentForm,
     CircumstancesForm,
@@ -20,7 +20,6 @@ from ..forms import (
     RouteForm,
     SimplifiedForm,
 )
-from ..models import Attachment
 from ..querysets import attachments_visible_to
 
 
@@ -186,19 +185,7 @@ def attachment_upload(request, pk: int):
 
 def _serve(request, pk: int, *, thumbnail: bool):
     attachment = get_object_or_404(attachments_visible_to(request.user), pk=pk)
-    stored = attachment.thumbnail if thumbnail else attachment.file
-    if not stored:
-        raise Http404
-    response = FileResponse(
-        stored.open("rb"),
-        content_type="image/jpeg" if thumbnail else attachment.content_type,
-        as_attachment=not thumbnail and attachment.kind == Attachment.Kind.DOCUMENT,
-        filename=attachment.original_name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachment_response(attachment, thumbnail=thumbnail)
 
 
 @login_required

@@ -396,10 +396,8 @@ def test_detail_lists_attachments_with_their_download_links(fj_officer, nadi):
     by_id = {row["id"]: row for row in body["attachments"]}
     assert by_id[photo.pk]["original_name"] == "suitcase.png"
     assert by_id[photo.pk]["content_type"] == "image/png"
-    assert by_id[photo.pk]["url"] == reverse("seizures:attachment", args=[photo.pk])
-    assert by_id[photo.pk]["thumbnail_url"] == reverse(
-        "seizures:attachment_thumbnail", args=[photo.pk]
-    )
+    assert by_id[photo.pk]["url"] == reverse("api:attachment-file", args=[photo.pk])
+    assert by_id[photo.pk]["thumbnail_url"] == reverse("api:attachment-thumbnail", args=[photo.pk])
     assert by_id[document.pk]["kind"] == "document"
     assert by_id[document.pk]["size"] == len(b"%PDF-1.4\n%%EOF")
     assert by_id[document.pk]["thumbnail_url"] is None
@@ -694,3 +692,40 @@ def test_codes_refuse_unknown_parameters(fj_officer):
     response = api_client(fj_officer).get("/api/v1/codes/", {"lists": "unit"})
     assert response.status_code == 400
     assert "lists" in _fields(response)
+
+
+def test_attachments_are_uploaded_and_downloaded_with_a_token(fj_officer, ws_officer):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    seizure = make_seizure(by=fj_officer)
+    picture = io.BytesIO()
+    Image.new("RGB", (400, 300), (0, 90, 160)).save(picture, format="JPEG")
+    client = api_client(fj_officer)
+    response = client.post(
+        f"/api/v1/seizures/{seizure.pk}/attachments/",
+        {
+            "kind": "photo",
+            "caption": "Lining",
+            "file": SimpleUploadedFile("x.bin", picture.getvalue()),
+        },
+        format="multipart",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["content_type"] == "image/jpeg"
+    download = client.get(body["url"])
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == picture.getvalue()
+    assert client.get(body["thumbnail_url"])["Content-Type"] == "image/jpeg"
+    assert api_client(ws_officer).get(body["url"]).status_code == 404
+
+    refused = client.post(
+        f"/api/v1/seizures/{seizure.pk}/attachments/",
+        {"kind": "photo", "file": SimpleUploadedFile("photo.jpg", b"%PDF-1.4 not a photo")},
+        format="multipart",
+    )
+    assert refused.status_code == 400
+    assert "file" in refused.json()["error"]["fields"]

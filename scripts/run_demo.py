@@ -44,6 +44,7 @@ def main() -> int:
 
     env = dict(os.environ)
     env.setdefault("NCEN_DEMO_MODE", "true")
+    env.setdefault("NCEN_SITE_URL", f"http://{HOST}:{port}")
     env["DJANGO_SETTINGS_MODULE"] = "ncen.settings.development"
     env["PYTHONUNBUFFERED"] = "1"
     try:

@@ -184,6 +184,16 @@ def _validate_offence(*, by, index: int, offence: dict) -> None:
 
 # --- Derived columns ------------------------------------------------------------------------
 
+# The text full-text search reads, weighted: conveyance identifiers and reference first, then
+# the items, then the narrative. ``s`` is the seizure row; {items_text} an SQL expression of
+# its items' text in order. generate_data writes the same expression in bulk.
+SEARCH_VECTOR_SQL = """
+    setweight(to_tsvector('simple', concat_ws(' ', s.reference, s.flight_number,
+        s.vessel_name, s.vessel_imo, s.container_number, s.vehicle_registration)), 'A')
+    || setweight(to_tsvector('simple', coalesce({items_text}, '')), 'B')
+    || setweight(to_tsvector('simple', s.narrative), 'C')
+"""
+
 
 def _refresh_derived(seizure: Seizure) -> None:
     """Recompute the columns that searches use, from the saved record and its items."""
@@ -193,22 +203,14 @@ def _refresh_derived(seizure: Seizure) -> None:
         commodity_ids.add(item.commodity_id)
         if item.commodity.parent_id:
             commodity_ids.add(item.commodity.parent_id)
+    items_text = (
+        "(SELECT string_agg(i.description || ' ' || i.species, ' ' ORDER BY i.position)"
+        " FROM seizures_item AS i WHERE i.seizure_id = s.id)"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            UPDATE seizures_seizure AS s SET
-                route_countries = %s,
-                commodity_ids = %s,
-                search_vector =
-                    setweight(to_tsvector('simple', concat_ws(' ', s.reference, s.flight_number,
-                        s.vessel_name, s.vessel_imo, s.container_number, s.vehicle_registration)),
-                        'A')
-                    || setweight(to_tsvector('simple', coalesce(
-                        (SELECT string_agg(i.description || ' ' || i.species, ' ')
-                           FROM seizures_item AS i WHERE i.seizure_id = s.id), '')), 'B')
-                    || setweight(to_tsvector('simple', s.narrative), 'C')
-            WHERE s.id = %s
-            """,
+            "UPDATE seizures_seizure AS s SET route_countries = %s, commodity_ids = %s, "  # noqa: S608 - constant SQL
+            f"search_vector = {SEARCH_VECTOR_SQL.format(items_text=items_text)} WHERE s.id = %s",
             [sorted(set(seizure.route)), sorted(commodity_ids), seizure.pk],
         )
 

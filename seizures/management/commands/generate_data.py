@@ -4,8 +4,8 @@
         [--batch 50000]
 
 How it stays fast: every batch is written with COPY into two temporary tables, then moved
-into place with one INSERT ... SELECT per table. That INSERT computes ``search_vector`` set-based
-with the expression of ``seizures.services._refresh_derived`` (see SEARCH_VECTOR_SQL), so
+into place with one INSERT ... SELECT per table. That INSERT computes ``search_vector``
+set-based with ``seizures.services.SEARCH_VECTOR_SQL``, the expression the services use, so
 each row is written once; ``route_countries`` and ``commodity_ids`` are computed the way
 that function computes them. References continue from ``seizures_referencecounter``, whose
 rows stay locked while a batch is written and are then moved on, so seizures recorded
@@ -28,15 +28,7 @@ from django.utils import timezone
 
 from ncen.models import Administration, Office, Role, User
 from seizures.models import Code, CodeList, Seizure
-
-# The text that full-text search reads, exactly as seizures.services._refresh_derived
-# writes it. ``s`` is the seizure row; {items_text} is the text of its items, in order.
-SEARCH_VECTOR_SQL = """
-    setweight(to_tsvector('simple', concat_ws(' ', s.reference, s.flight_number,
-        s.vessel_name, s.vessel_imo, s.container_number, s.vehicle_registration)), 'A')
-    || setweight(to_tsvector('simple', coalesce({items_text}, '')), 'B')
-    || setweight(to_tsvector('simple', s.narrative), 'C')
-"""
+from seizures.services import SEARCH_VECTOR_SQL
 
 SEIZURE_COLUMNS = (
     "id",

@@ -28,6 +28,17 @@ class CodeFilter(django_filters.ModelChoiceFilter):
         super().__init__(queryset=Code.objects.none(), empty_label=_("Any"), **kwargs)
 
 
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """A sort on the date alone leaves seizures of the same minute in any order, which lets a
+    row move from one page to the next between two requests: the id breaks ties."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if value:
+            qs = qs.order_by(*qs.query.order_by, "-pk")
+        return qs
+
+
 class SeizureFilterSet(NcenFilterSet):
     q = django_filters.CharFilter(label=_("Text"), method="filter_text")
     occurred_from = django_filters.DateFilter(
@@ -50,7 +61,7 @@ class SeizureFilterSet(NcenFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Seizure.Status.choices, empty_label=_("Any")
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         label=_("Sort by"),
         fields=(
             ("occurred_at", "occurred_at"),

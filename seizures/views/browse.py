@@ -44,12 +44,7 @@ def _filtered(filterset: SeizureFilterSet):
     silently dropped the bad filter would look like an answer to the question asked."""
     if _invalid(filterset):
         return filterset.queryset.none()
-    queryset = filterset.qs
-    # A sort on the date alone leaves seizures of the same minute in any order, which lets
-    # a row move from one page to the next between two requests.
-    if queryset.query.order_by:
-        queryset = queryset.order_by(*queryset.query.order_by, "-pk")
-    return queryset
+    return filterset.qs
 
 
 @login_required

@@ -16,7 +16,7 @@ from django_countries.fields import CountryField
 
 from ncen.models import Administration, Office
 
-from .querysets import CodeQuerySet, OffenceQuerySet, SeizureQuerySet
+from .querysets import AttachmentQuerySet, CodeQuerySet, OffenceQuerySet, SeizureQuerySet
 
 
 class CodeList(models.TextChoices):
@@ -309,6 +309,8 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AttachmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["uploaded_at", "id"]

@@ -71,8 +71,9 @@ class CodeQuerySet(models.QuerySet):
         return self.visible_to(user).filter(is_retired=False)
 
 
-def attachments_visible_to(user):
-    """Attachments of the seizures ``user`` may see."""
-    from .models import Attachment, Seizure
+class AttachmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Attachments of the seizures ``user`` may see."""
+        from .models import Seizure
 
-    return Attachment.objects.filter(seizure__in=Seizure.objects.visible_to(user))
+        return self.filter(seizure__in=Seizure.objects.visible_to(user))

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from .. import selectors, services
 from ..downloads import attachment_response
 from ..filters import SeizureFilterSet
-from ..querysets import attachments_visible_to
+from ..models import Attachment
 from .filters import CodeFilterSet, OffenceFilterSet
 from .serializers import (
     AttachmentInput,
@@ -234,7 +234,7 @@ class AttachmentFileView(APIView):
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: NOT_FOUND},
     )
     def get(self, request, pk: int):
-        attachment = get_object_or_404(attachments_visible_to(request.user), pk=pk)
+        attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
         return attachment_response(attachment, thumbnail=self.thumbnail)
 
 

@@ -20,7 +20,7 @@ from ..forms import (
     RouteForm,
     SimplifiedForm,
 )
-from ..querysets import attachments_visible_to
+from ..models import Attachment
 
 
 def _add_service_errors(error: ValidationError, forms_by_prefix: dict, fallback) -> None:
@@ -184,7 +184,7 @@ def attachment_upload(request, pk: int):
 
 
 def _serve(request, pk: int, *, thumbnail: bool):
-    attachment = get_object_or_404(attachments_visible_to(request.user), pk=pk)
+    attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
     return attachment_response(attachment, thumbnail=thumbnail)
 
 

@@ -51,18 +51,16 @@ def _country_field(label, *, required=False):
 
 class CodesMixin:
     """Limit every code-list field to what the user's administration may use, keeping the
-    record's current entry even if it was retired since."""
+    entries the record already uses even if they were retired since."""
 
     code_fields: dict[str, str] = {}
 
-    def limit_codes(self, user, current: dict | None = None):
-        offered = Code.objects.offered_to(user)
+    def limit_codes(self, user, keeping=()):
+        offered = Code.objects.offered_to(user, keeping=keeping)
         for name, code_list in self.code_fields.items():
-            queryset = offered.filter(list=code_list)
-            keep = (current or {}).get(name)
-            if keep is not None:
-                queryset = (queryset | Code.objects.filter(pk=keep.pk)).distinct()
-            self.fields[name].queryset = queryset.order_by("sort_order", "label")
+            self.fields[name].queryset = offered.filter(list=code_list).order_by(
+                "sort_order", "label"
+            )
 
 
 class CircumstancesForm(CodesMixin, forms.Form):
@@ -95,13 +93,13 @@ class CircumstancesForm(CodesMixin, forms.Form):
         label=_("Concealment"), queryset=Code.objects.none(), required=False
     )
 
-    def __init__(self, *args, user, offices, current=None, **kwargs):
+    def __init__(self, *args, user, offices, keeping=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = offices
         self.fields["occurred_at"].widget.attrs["max"] = timezone.localtime().strftime(
             "%Y-%m-%dT%H:%M"
         )
-        self.limit_codes(user, current)
+        self.limit_codes(user, keeping)
 
 
 class RouteForm(forms.Form):
@@ -194,18 +192,9 @@ class ItemForm(CodesMixin, forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, user, current_items=(), **kwargs):
+    def __init__(self, *args, user, keeping=(), **kwargs):
         super().__init__(*args, **kwargs)
-        offered = Code.objects.offered_to(user)
-        kept = {item.commodity_id for item in current_items} | {
-            item.unit_id for item in current_items
-        }
-        for name, code_list in self.code_fields.items():
-            self.fields[name].queryset = (
-                (offered.filter(list=code_list) | Code.objects.filter(pk__in=kept, list=code_list))
-                .distinct()
-                .order_by("sort_order", "label")
-            )
+        self.limit_codes(user, keeping)
 
     def clean_currency(self):
         return self.cleaned_data["currency"].upper()

@@ -190,6 +190,21 @@ class Seizure(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    def code_ids_in_use(self) -> set[int]:
+        """The code-list entries the record and its items use: it keeps them on later saves
+        even once they are retired."""
+        ids = {
+            self.location_type_id,
+            self.procedure_id,
+            self.detection_method_id,
+            self.transport_mode_id,
+            self.concealment_method_id,
+        }
+        for item in self.items.all():
+            ids |= {item.commodity_id, item.unit_id}
+        ids.discard(None)
+        return ids
+
     @property
     def route(self) -> list[str]:
         """The route in order: origin, departure, transit countries, destination."""

@@ -66,9 +66,10 @@ class CodeQuerySet(models.QuerySet):
             Q(administration__isnull=True) | Q(administration_id=user.administration_id)
         )
 
-    def offered_to(self, user):
-        """What new records may use: visible and not retired."""
-        return self.visible_to(user).filter(is_retired=False)
+    def offered_to(self, user, *, keeping=()):
+        """What a record may use: visible and not retired, except the entries it already
+        uses (``keeping``, see Seizure.code_ids_in_use), which stay valid once retired."""
+        return self.visible_to(user).filter(Q(is_retired=False) | Q(pk__in=keeping))
 
 
 class AttachmentQuerySet(models.QuerySet):

@@ -75,18 +75,18 @@ CLOCK_TOLERANCE = timedelta(minutes=10)
 # --- Validation ---------------------------------------------------------------------------
 
 
-def _check_code(*, by, field: str, code: Code | None, code_list: str, previous: Code | None):
+def _check_code(*, by, field: str, code: Code | None, code_list: str, keeping=()):
     if code is None:
         return
     if code.list != code_list:
         raise ValidationError({field: _("This entry belongs to another list.")})
     if code.administration_id not in (None, by.administration_id):
         raise ValidationError({field: _("This entry is not one of your administration's.")})
-    if code.is_retired and code != previous:
+    if code.is_retired and code.pk not in keeping:
         raise ValidationError({field: _("This entry is retired; choose a current one.")})
 
 
-def _validate_seizure(*, by, values: dict, previous: Seizure | None) -> None:
+def _validate_seizure(*, by, values: dict, keeping=()) -> None:
     errors = {}
     occurred_at = values.get("occurred_at")
     if occurred_at and occurred_at > timezone.now() + CLOCK_TOLERANCE:
@@ -101,7 +101,7 @@ def _validate_seizure(*, by, values: dict, previous: Seizure | None) -> None:
                 field=field,
                 code=values.get(field),
                 code_list=code_list,
-                previous=getattr(previous, field) if previous else None,
+                keeping=keeping,
             )
         except ValidationError as error:
             errors.update(error.message_dict)
@@ -112,19 +112,14 @@ def _validate_seizure(*, by, values: dict, previous: Seizure | None) -> None:
         raise ValidationError(errors)
 
 
-def _validate_item(*, by, index: int, item: dict, previous: dict[str, Code]) -> None:
-    """``previous`` holds the codes the record already had, which stay valid once retired."""
+def _validate_item(*, by, index: int, item: dict, keeping=()) -> None:
+    """``keeping`` holds the entries the record already uses, valid even once retired."""
     errors = {}
     commodity, unit = item.get("commodity"), item.get("unit")
     for field, code_list in (("commodity", CodeList.COMMODITY), ("unit", CodeList.UNIT)):
         try:
-            code = item.get(field)
             _check_code(
-                by=by,
-                field=field,
-                code=code,
-                code_list=code_list,
-                previous=code if code in previous.get(field, ()) else None,
+                by=by, field=field, code=item.get(field), code_list=code_list, keeping=keeping
             )
         except ValidationError as error:
             errors.update(error.message_dict)
@@ -161,9 +156,7 @@ def _validate_offence(*, by, index: int, offence: dict) -> None:
         ("status", CodeList.OFFENCE_STATUS),
     ):
         try:
-            _check_code(
-                by=by, field=field, code=offence.get(field), code_list=code_list, previous=None
-            )
+            _check_code(by=by, field=field, code=offence.get(field), code_list=code_list)
         except ValidationError as error:
             errors.update(error.message_dict)
     currency = offence.get("penalty_currency") or ""
@@ -266,16 +259,11 @@ def _only(values: dict, fields) -> dict:
     return {name: values[name] for name in fields if name in values}
 
 
-def _clean_children(*, by, items, offences, previous: Seizure | None) -> None:
-    previous_codes: dict[str, set] = {"commodity": set(), "unit": set()}
-    if previous is not None:
-        for item in previous.items.all():
-            previous_codes["commodity"].add(item.commodity)
-            previous_codes["unit"].add(item.unit)
+def _clean_children(*, by, items, offences, keeping=()) -> None:
     errors = {}
     for index, item in enumerate(items or []):
         try:
-            _validate_item(by=by, index=index, item=item, previous=previous_codes)
+            _validate_item(by=by, index=index, item=item, keeping=keeping)
         except ValidationError as error:
             errors.update(error.message_dict)
     for index, offence in enumerate(offences or []):
@@ -299,8 +287,8 @@ def seizure_create(
         raise PermissionDenied(_("Your role does not record seizures."))
     if not items:
         raise ValidationError({"items": [_("Record at least one item seized.")]})
-    _validate_seizure(by=by, values=values, previous=None)
-    _clean_children(by=by, items=items, offences=offences, previous=None)
+    _validate_seizure(by=by, values=values)
+    _clean_children(by=by, items=items, offences=offences)
     seizure = Seizure(
         administration=by.administration,
         created_by=by,
@@ -338,8 +326,9 @@ def seizure_update(
         raise PermissionDenied(_("You cannot edit this seizure."))
     if items is not None and not items:
         raise ValidationError({"items": [_("Record at least one item seized.")]})
-    _validate_seizure(by=by, values=values, previous=locked)
-    _clean_children(by=by, items=items, offences=offences, previous=locked)
+    keeping = locked.code_ids_in_use()
+    _validate_seizure(by=by, values=values, keeping=keeping)
+    _clean_children(by=by, items=items, offences=offences, keeping=keeping)
     before = _snapshot(locked)
     for name, value in _only(values, SEIZURE_FIELDS).items():
         setattr(locked, name, value)

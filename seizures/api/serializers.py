@@ -3,7 +3,6 @@
 Output serializers read only what the selectors load; input serializers check shapes and
 ownership of what is referred to, and leave the rules of a seizure to the services."""
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -253,11 +252,7 @@ class CodeField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         user = self.context["request"].user
         kept = self.context.get("kept_code_ids", ())
-        return (
-            Code.objects.visible_to(user)
-            .filter(list=self.code_list)
-            .filter(Q(is_retired=False) | Q(pk__in=kept))
-        )
+        return Code.objects.offered_to(user, keeping=kept).filter(list=self.code_list)
 
 
 class SeizureOfficeField(OwnOfficeField):

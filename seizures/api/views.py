@@ -111,15 +111,6 @@ def _flat_errors(errors, prefix: str = "") -> dict:
     return flat
 
 
-def _codes_in_use(seizure) -> set[int]:
-    """Entries the record already uses, which it may keep after they are retired."""
-    ids = {getattr(seizure, f"{name}_id") for name in services.CODE_FIELDS}
-    for item in seizure.items.all():
-        ids |= {item.commodity_id, item.unit_id}
-    ids.discard(None)
-    return ids
-
-
 @extend_schema_view(
     list=extend_schema(summary="Seizures of your administration, newest first"),
     retrieve=extend_schema(
@@ -188,7 +179,7 @@ class SeizureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         the `version` you read: if someone saved in between, the answer is 409 and nothing
         is overwritten."""
         seizure = self.get_object()
-        data = self._input(SeizureUpdateInput, kept_code_ids=_codes_in_use(seizure))
+        data = self._input(SeizureUpdateInput, kept_code_ids=seizure.code_ids_in_use())
         version, items = data.pop("version"), data.pop("items")
         offences = data.pop("offences", None)
         seizure = services.seizure_update(

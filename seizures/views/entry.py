@@ -80,13 +80,13 @@ def seizure_edit(request, pk: int):
         raise PermissionDenied(_("You cannot edit this seizure."))
     data = request.POST or None
     items = list(seizure.items.all())
-    current = {name: getattr(seizure, name) for name in CircumstancesForm.code_fields}
+    keeping = seizure.code_ids_in_use()
     circumstances = CircumstancesForm(
         data,
         prefix="c",
         user=request.user,
         offices=selectors.office_choices(user=request.user) | _office(seizure),
-        current=current,
+        keeping=keeping,
         initial={
             "occurred_at": seizure.occurred_at,
             "office": seizure.office_id,
@@ -98,7 +98,7 @@ def seizure_edit(request, pk: int):
     item_rows = ItemFormSet(
         data,
         prefix="items",
-        form_kwargs={"user": request.user, "current_items": items},
+        form_kwargs={"user": request.user, "keeping": keeping},
         initial=[{name: getattr(item, name) for name in services.ITEM_FIELDS} for item in items],
     )
     offence_rows = OffenceFormSet(

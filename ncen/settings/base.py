@@ -88,6 +88,7 @@ REDIS_URL, CELERY_BROKER_URL = redis_urls(
 )
 
 AUTH_USER_MODEL = "ncen.User"
+AUTHENTICATION_BACKENDS = ["ncen.backends.ModelBackend"]
 LOGIN_URL = "ncen:login"
 LOGIN_REDIRECT_URL = "ncen:home"
 LOGOUT_REDIRECT_URL = "ncen:login"

@@ -64,20 +64,19 @@ def _database_url() -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_enqueued_task_runs_on_a_real_worker_and_leaves_a_status_row(worker, fj_admin):
-    original = deactivate_unused_accounts.apply_async
+def test_enqueued_task_runs_on_a_real_worker_and_leaves_a_status_row(worker, fj_admin, monkeypatch):
+    sent = []
+    send = deactivate_unused_accounts.apply_async
 
-    def on_test_queue(**kwargs):
-        return original(queue=worker, **kwargs)
+    def send_to_the_test_queue(**kwargs):
+        sent.append(kwargs["task_id"])
+        return send(queue=worker, **kwargs)
 
-    deactivate_unused_accounts.apply_async = on_test_queue
-    try:
-        with transaction.atomic():
-            run = enqueue(deactivate_unused_accounts, requested_by=fj_admin)
-            # Nothing is sent before the transaction commits.
-            assert TaskRun.objects.get(pk=run.pk).status == TaskRun.Status.QUEUED
-    finally:
-        deactivate_unused_accounts.apply_async = original
+    monkeypatch.setattr(deactivate_unused_accounts, "apply_async", send_to_the_test_queue)
+    with transaction.atomic():
+        run = enqueue(deactivate_unused_accounts, requested_by=fj_admin)
+        assert sent == []  # nothing leaves before the transaction commits
+    assert sent == [str(run.pk)]
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         run.refresh_from_db()

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from ncen.models import AuditEntry, Office
+from ncen.models import AuditEntry
 
 from .models import Code, Offence, Seizure
 
@@ -31,7 +31,3 @@ def offence_list(*, user) -> QuerySet[Offence]:
 
 def code_list(*, user) -> QuerySet[Code]:
     return Code.objects.visible_to(user).select_related("parent").prefetch_related("units")
-
-
-def office_choices(*, user) -> QuerySet[Office]:
-    return Office.objects.filter(administration_id=user.administration_id, is_active=True)

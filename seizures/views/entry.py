@@ -7,7 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ncen import selectors as core_selectors
 from ncen.exceptions import ConflictError
+from ncen.models import Office
 
 from .. import rights, selectors, services
 from ..downloads import attachment_response
@@ -51,7 +53,7 @@ def seizure_new(request):
     form = SimplifiedForm(
         request.POST or None,
         user=request.user,
-        offices=selectors.office_choices(user=request.user),
+        offices=core_selectors.office_choices(user=request.user),
     )
     if form.is_valid():
         try:
@@ -85,7 +87,8 @@ def seizure_edit(request, pk: int):
         data,
         prefix="c",
         user=request.user,
-        offices=selectors.office_choices(user=request.user) | _office(seizure),
+        offices=core_selectors.office_choices(user=request.user)
+        | Office.objects.filter(pk=seizure.office_id),
         keeping=keeping,
         initial={
             "occurred_at": seizure.occurred_at,
@@ -149,13 +152,6 @@ def seizure_edit(request, pk: int):
         "attachment_form": AttachmentForm(),
     }
     return render(request, "seizures/edit.html", context, status=400 if data else 200)
-
-
-def _office(seizure):
-    """The seizure's own office, offered even if it has closed since."""
-    from ncen.models import Office
-
-    return Office.objects.filter(pk=seizure.office_id)
 
 
 @login_required

@@ -42,12 +42,14 @@ class AdministrationAdmin(AuditedAdmin):
 @admin.register(Office)
 class OfficeAdmin(AuditedAdmin):
     list_display = ["name", "code", "kind", "administration", "is_active"]
+    list_select_related = ["administration"]
     list_filter = ["administration", "kind", "is_active"]
 
 
 @admin.register(User)
 class NcenUserAdmin(AuditedAdmin, UserAdmin):
     list_display = ["username", "administration", "role", "office", "is_active", "last_login"]
+    list_select_related = ["administration", "office"]
     list_filter = ["administration", "role", "is_active", "is_superuser"]
     fieldsets = [
         *UserAdmin.fieldsets,
@@ -72,6 +74,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["sequence", "created_at", "actor_username", "administration", "action"]
+    list_select_related = ["administration"]
     list_filter = ["action", "administration"]
 
 

@@ -1,5 +1,6 @@
-from django.core.paginator import Paginator
 from django.shortcuts import render
+
+from ncen.paginator import CappedPaginator
 
 from .. import selectors
 from ..filters import AuditEntryFilterSet
@@ -13,5 +14,5 @@ def audit_list(request):
     filterset = AuditEntryFilterSet(
         request.GET or None, queryset=selectors.audit_entry_list(user=request.user), request=request
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "ncen/audit_list.html", {"filterset": filterset, "page": page})

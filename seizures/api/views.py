@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -14,6 +15,8 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
+
+from ncen.api.pagination import NewestFirstCursorPagination
 
 from .. import selectors, services
 from ..downloads import attachment_response
@@ -138,7 +141,22 @@ class SeizureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return seizure
 
     def get_serializer_class(self):
-        return SeizureListOutput if self.action == "list" else SeizureOutput
+        return SeizureListOutput if self.action in ("list", "feed") else SeizureOutput
+
+    @extend_schema(
+        summary="Every matching seizure, newest first, a page at a time",
+        responses={200: SeizureListOutput(many=True), 400: INVALID},
+    )
+    @action(detail=False, pagination_class=NewestFirstCursorPagination)
+    def feed(self, request):
+        """The list's filters without page numbers or a count, for a program that reads
+        every match: follow `next` until it is null. Every page costs what the first does,
+        where numbered pages stop at the list's count cap."""
+        if "ordering" in request.query_params:
+            raise ValidationError(
+                {"ordering": [_("The feed is always newest first; leave out ordering.")]}
+            )
+        return self.list(request)
 
     def _input(self, serializer_class, **context) -> dict:
         serializer = serializer_class(

@@ -4,13 +4,14 @@ import tempfile
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
+
+from ncen.paginator import CappedPaginator
 
 from .. import rights, selectors
 from ..exports import export_rows, write_csv, write_xlsx
@@ -51,7 +52,7 @@ def _filtered(filterset: SeizureFilterSet):
 def seizure_list(request):
     filterset = _filterset(request)
     queryset = _filtered(filterset)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     export_query = request.GET.copy()
     for name in PAGE_PARAMETERS:
         export_query.pop(name, None)

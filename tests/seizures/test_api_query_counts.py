@@ -61,6 +61,7 @@ def _add_codes(user, count):
     ("path", "pinned", "add"),
     [
         ("/api/v1/seizures/", 4, _add_seizures),  # + items with their codes
+        ("/api/v1/seizures/feed/", 3, _add_seizures),  # no count
         ("/api/v1/offences/", 3, _add_seizures),
         ("/api/v1/codes/", 4, _add_codes),  # + allowed units
     ],

@@ -81,6 +81,9 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# JIT compiles for 25-55 ms and saves nothing on queries of a page (bench/README.md). An
+# `options` parameter in DATABASE_URL replaces this.
+DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL, CELERY_BROKER_URL = redis_urls(

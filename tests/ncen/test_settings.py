@@ -70,3 +70,12 @@ def test_bad_configuration_stops_with_one_line_naming_the_variable(changes, vari
     assert len(lines) == 1, result.stderr
     assert variable in lines[0]
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_applications_connections_run_without_jit():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)

@@ -74,6 +74,8 @@ TEMPLATES = [
     },
 ]
 
+FORM_RENDERER = "ncen.renderers.FormRenderer"
+
 DATABASES = {
     "default": database_from_url(
         "DATABASE_URL", env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ncen")

@@ -15,31 +15,39 @@ class SeizureQuerySet(models.QuerySet):
             return self.none()
         return self.filter(administration_id=user.administration_id)
 
+    # Both leave out the search vector: it is searched, never shown, and it is the widest
+    # column (680 bytes a row on average).
     def with_list_relations(self):
-        return self.select_related(
-            "office", "detection_method", "transport_mode", "concealment_method"
-        ).prefetch_related(
-            models.Prefetch("items", queryset=_items_with_codes()),
+        return (
+            self.defer("search_vector")
+            .select_related("office", "detection_method", "transport_mode", "concealment_method")
+            .prefetch_related(
+                models.Prefetch("items", queryset=_items_with_codes()),
+            )
         )
 
     def with_detail_relations(self):
         from .models import Offence
 
-        return self.select_related(
-            "office",
-            "location_type",
-            "procedure",
-            "detection_method",
-            "transport_mode",
-            "concealment_method",
-            "created_by",
-            "updated_by",
-        ).prefetch_related(
-            models.Prefetch("items", queryset=_items_with_codes()),
-            models.Prefetch(
-                "offences", queryset=Offence.objects.select_related("offence_type", "status")
-            ),
-            "attachments",
+        return (
+            self.defer("search_vector")
+            .select_related(
+                "office",
+                "location_type",
+                "procedure",
+                "detection_method",
+                "transport_mode",
+                "concealment_method",
+                "created_by",
+                "updated_by",
+            )
+            .prefetch_related(
+                models.Prefetch("items", queryset=_items_with_codes()),
+                models.Prefetch(
+                    "offences", queryset=Offence.objects.select_related("offence_type", "status")
+                ),
+                "attachments",
+            )
         )
 
 

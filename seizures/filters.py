@@ -1,5 +1,6 @@
 """The one FilterSet of seizures: the list page, the API and the exports all use it."""
 
+import re
 from datetime import datetime, time, timedelta
 
 import django_filters
@@ -14,6 +15,13 @@ from ncen.filters import DateInput, NcenFilterSet
 from ncen.models import Office
 
 from .models import Code, CodeList, Seizure
+
+# websearch_to_tsquery turns a hyphenated word ("vacuum-sealed") into a phrase of the word
+# and its parts, which PostgreSQL estimates as if the three were independent: a handful of
+# rows where thousands match. It then reads and sorts every match (130-210 ms at a million
+# seizures) instead of walking the newest until it has a page (2 ms). Requiring the parts
+# finds the same records, since the parts are indexed wherever the word is.
+_INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 
 
 def _start_of(day) -> datetime:
@@ -95,8 +103,9 @@ class SeizureFilterSet(NcenFilterSet):
                     filter_.queryset = codes.filter(list=filter_.code_list)
 
     def filter_text(self, queryset, name, value):
+        words = _INNER_HYPHEN.sub(" ", value)
         return queryset.filter(
-            search_vector=SearchQuery(value, config="simple", search_type="websearch")
+            search_vector=SearchQuery(words, config="simple", search_type="websearch")
         )
 
     def filter_from(self, queryset, name, value):

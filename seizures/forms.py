@@ -217,9 +217,9 @@ class OffenceForm(CodesMixin, forms.Form):
         label=_("Decided on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, keeping=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.limit_codes(user)
+        self.limit_codes(user, keeping)
 
     def clean_penalty_currency(self):
         return self.cleaned_data["penalty_currency"].upper()

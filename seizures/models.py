@@ -197,8 +197,8 @@ class Seizure(models.Model):
         return self.reference
 
     def code_ids_in_use(self) -> set[int]:
-        """The code-list entries the record and its items use: it keeps them on later saves
-        even once they are retired."""
+        """The code-list entries the record, its items and its offences use: it keeps them
+        on later saves even once they are retired."""
         ids = {
             self.location_type_id,
             self.procedure_id,
@@ -208,6 +208,8 @@ class Seizure(models.Model):
         }
         for item in self.items.all():
             ids |= {item.commodity_id, item.unit_id}
+        for offence in self.offences.all():
+            ids |= {offence.offence_type_id, offence.status_id}
         ids.discard(None)
         return ids
 

@@ -149,14 +149,16 @@ def _validate_item(*, by, index: int, item: dict, keeping=()) -> None:
         raise ValidationError({f"items-{index}-{name}": msgs for name, msgs in errors.items()})
 
 
-def _validate_offence(*, by, index: int, offence: dict) -> None:
+def _validate_offence(*, by, index: int, offence: dict, keeping=()) -> None:
     errors = {}
     for field, code_list in (
         ("offence_type", CodeList.OFFENCE_TYPE),
         ("status", CodeList.OFFENCE_STATUS),
     ):
         try:
-            _check_code(by=by, field=field, code=offence.get(field), code_list=code_list)
+            _check_code(
+                by=by, field=field, code=offence.get(field), code_list=code_list, keeping=keeping
+            )
         except ValidationError as error:
             errors.update(error.message_dict)
     currency = offence.get("penalty_currency") or ""
@@ -268,7 +270,7 @@ def _clean_children(*, by, items, offences, keeping=()) -> None:
             errors.update(error.message_dict)
     for index, offence in enumerate(offences or []):
         try:
-            _validate_offence(by=by, index=index, offence=offence)
+            _validate_offence(by=by, index=index, offence=offence, keeping=keeping)
         except ValidationError as error:
             errors.update(error.message_dict)
     if errors:

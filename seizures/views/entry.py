@@ -107,7 +107,7 @@ def seizure_edit(request, pk: int):
     offence_rows = OffenceFormSet(
         data,
         prefix="offences",
-        form_kwargs={"user": request.user},
+        form_kwargs={"user": request.user, "keeping": keeping},
         initial=[
             {name: getattr(offence, name) for name in services.OFFENCE_FIELDS}
             for offence in seizure.offences.all()

@@ -338,6 +338,20 @@ def test_a_code_retired_since_stays_valid_on_the_record_using_it(fj_officer, nad
     assert "transport_mode" in _fields(response)
 
 
+def test_an_offence_keeps_its_type_and_status_once_retired(fj_officer, nadi):
+    client = api_client(fj_officer)
+    created = client.post(URL, _payload(nadi), format="json").json()
+    Code.objects.filter(
+        pk__in=[
+            code("offence_type", "smuggling").pk,
+            code("offence_status", "under_investigation").pk,
+        ]
+    ).update(is_retired=True)
+    response = _edit(client, Seizure.objects.get(pk=created["id"]), narrative="Corrected.")
+    assert response.status_code == 200, response.content
+    assert response.json()["offences"][0]["offence_type"]["code"] == "smuggling"
+
+
 def test_offences_left_out_of_an_edit_are_kept_and_an_empty_list_clears_them(fj_officer, nadi):
     client = api_client(fj_officer)
     created = client.post(URL, _payload(nadi), format="json").json()

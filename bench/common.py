@@ -24,11 +24,9 @@ django.setup()
 
 import psycopg  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.core.paginator import Paginator  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils.functional import cached_property  # noqa: E402
 
 from ncen.models import Office, Role, User  # noqa: E402
 from seizures.models import Code, Seizure  # noqa: E402
@@ -66,39 +64,6 @@ STOP_WORDS = frozenset(
         "officer",
     }
 )
-
-
-class CappedPaginator(Paginator):
-    """The proposal measured by --capped-count: count at most ``cap`` matches (one more, to
-    know whether there are more), so that a broad filter costs the first 10,001 rows of an
-    index or table instead of all of them. Pages beyond the cap are not offered."""
-
-    cap = 10_000
-
-    @cached_property
-    def count(self) -> int:
-        counted = self.object_list.order_by()[: self.cap + 1].count()
-        self.capped = counted > self.cap
-        return min(counted, self.cap)
-
-
-def propose(*, capped_count: int | None, jit_off: bool) -> list[str]:
-    """Apply the proposals to this process only (no project file changes); say which."""
-    applied = []
-    if capped_count:
-        from ncen.api import pagination
-        from seizures.views import browse
-
-        CappedPaginator.cap = capped_count
-        pagination.Pagination.django_paginator_class = CappedPaginator
-        browse.Paginator = CappedPaginator
-        applied.append(f"count capped at {capped_count:,}")
-    if jit_off:
-        options = connection.settings_dict.setdefault("OPTIONS", {})
-        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
-        connection.close()
-        applied.append("jit=off")
-    return applied
 
 
 def officer(code: str = "FJ") -> User:

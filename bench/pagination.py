@@ -1,15 +1,17 @@
-"""What counting costs on a million seizures, and what cheaper pagination would save.
+"""What counting costs on a million seizures, and what cheaper pagination saves.
 
     python bench/pagination.py [--runs 100] [--caps 1000,10000]
 
 For the list API's common filters and for free text, times through psycopg (raw SQL, as the
 ORM writes it):
-  exact     the paginator's SELECT COUNT(*) over every match (what the API and page do now)
-  ≤N        COUNT(*) over at most N+1 matches ("N+" beyond), for each N of --caps
+  exact     SELECT COUNT(*) over every match (what the API and page did before the cap)
+  ≤N        COUNT(*) over at most N+1 matches ("N+" beyond), for each N of --caps; the API
+            and page count at most ncen.paginator.COUNT_CAP (1,000)
   estimate  the planner's row estimate (EXPLAIN, no execution); its ratio to the exact count
   page 1    the first 50 rows, newest first
   page 100  OFFSET 4950: page-number pagination deep in the list
-  keyset    the 50 rows after the first page's last date: cursor pagination, at any depth
+  keyset    the 50 rows after the first page's last date: cursor pagination, at any depth,
+            as /api/v1/seizures/feed/ reads them
 """
 
 import argparse

@@ -34,6 +34,8 @@ class SeizureQuerySet(models.QuerySet):
             "concealment_method",
             "created_by",
             "updated_by",
+            "administration",
+            "last_approval__approved_by",
         ).prefetch_related(
             models.Prefetch("items", queryset=_items_with_codes()),
             models.Prefetch(
@@ -47,6 +49,13 @@ def _items_with_codes():
     from .models import Item
 
     return Item.objects.select_related("commodity", "commodity__parent", "unit")
+
+
+    def review_queue(self):
+        """Submitted records, the longest waiting first."""
+        from .models import Seizure
+
+        return self.filter(status=Seizure.Status.SUBMITTED).order_by("submitted_at", "id")
 
 
 class OffenceQuerySet(models.QuerySet):

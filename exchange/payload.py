@@ -45,9 +45,7 @@ class PayloadInputs:
     regional_fields: frozenset[str] = field(default_factory=frozenset)
 
 
-def nominal_part(
-    *, persons: list[dict], businesses: list[dict], destination: str, allowed
-) -> dict:
+def nominal_part(*, persons: list[dict], businesses: list[dict], destination: str, allowed) -> dict:
     """The persons and businesses of a case as ``destination`` may receive them: nothing at
     all for a global payload; for the regional exchange, each entry with its role and only
     the fields the policy (``allowed``) lets through."""
@@ -121,7 +119,12 @@ def seizure_payload(*, inputs: PayloadInputs, destination: str) -> dict:
 
 
 def withdrawal_payload(
-    *, member: str, uuid: str, reference: str, version: int, withdrawn_at: datetime,
+    *,
+    member: str,
+    uuid: str,
+    reference: str,
+    version: int,
+    withdrawn_at: datetime,
     destination: str,
 ) -> dict:
     """The message that tells ``destination`` to drop a record it holds (``version`` is the

@@ -75,7 +75,10 @@ def sharing_policy_update(
     after = audit.snapshot(policy, POLICY_AUDIT_FIELDS)
     if after != before:
         audit.record(
-            action=Action.SHARING_POLICY_CHANGED, actor=by, target=policy, before=before,
+            action=Action.SHARING_POLICY_CHANGED,
+            actor=by,
+            target=policy,
+            before=before,
             after=after,
         )
     return policy

@@ -290,9 +290,7 @@ class Approval(models.Model):
         verbose_name=_("approved by"),
     )
     approved_at = models.DateTimeField(_("approved at"))
-    distribution = models.CharField(
-        _("distribution"), max_length=16, choices=Distribution.choices
-    )
+    distribution = models.CharField(_("distribution"), max_length=16, choices=Distribution.choices)
     handling_code = models.CharField(
         _("handling code"), max_length=24, choices=HandlingCode.choices
     )

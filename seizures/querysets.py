@@ -50,7 +50,6 @@ def _items_with_codes():
 
     return Item.objects.select_related("commodity", "commodity__parent", "unit")
 
-
     def review_queue(self):
         """Submitted records, the longest waiting first."""
         from .models import Seizure

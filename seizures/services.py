@@ -400,8 +400,9 @@ TRANSITION_FIELDS = (
 )
 
 
-def _transition_audit(*, by, seizure: Seizure, action: str, before: str, reason: str = "",
-                      after: dict | None = None) -> None:
+def _transition_audit(
+    *, by, seizure: Seizure, action: str, before: str, reason: str = "", after: dict | None = None
+) -> None:
     audit.record(
         action=action,
         actor=by,
@@ -417,9 +418,13 @@ def _link(seizure: Seizure) -> str:
 
 
 def _notify_supervisors(*, seizure: Seizure, by) -> None:
-    supervisors = User.objects.filter(
-        administration_id=seizure.administration_id, role=Role.SUPERVISOR, is_active=True
-    ).exclude(pk=by.pk).select_related("administration")
+    supervisors = (
+        User.objects.filter(
+            administration_id=seizure.administration_id, role=Role.SUPERVISOR, is_active=True
+        )
+        .exclude(pk=by.pk)
+        .select_related("administration")
+    )
     notify(
         recipients=supervisors,
         kind=Notification.Kind.SUBMITTED,

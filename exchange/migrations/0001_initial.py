@@ -7,33 +7,142 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('ncen', '0003_notification'),
+        ("ncen", "0003_notification"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SharingPolicy',
+            name="SharingPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('regional_fields', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('person_name', "Persons' names"), ('person_nationality', "Persons' nationalities"), ('person_gender', "Persons' gender"), ('person_birth_year', "Persons' year of birth"), ('business_name', 'Business names'), ('business_country', "Businesses' country of registration"), ('business_type', 'Business type'), ('free_text', 'Narrative and item descriptions (free text may name people)')], max_length=32), blank=True, default=list, size=None, verbose_name='nominal fields shared with the regional exchange')),
-                ('distribution', models.CharField(choices=[('national', 'National only'), ('regional', 'Regional exchange'), ('regional_global', 'Regional exchange and global')], default='regional', max_length=16, verbose_name='default distribution')),
-                ('handling_code', models.CharField(choices=[('intelligence_only', 'For intelligence use only'), ('not_for_court', 'Not to be used in court without permission'), ('no_onward_sharing', 'No onward sharing without permission'), ('other', 'Other restriction')], default='intelligence_only', max_length=24, verbose_name='default handling code')),
-                ('handling_text', models.CharField(blank=True, max_length=300, verbose_name='default other restriction')),
-                ('source_reliability', models.CharField(choices=[('A', 'A: reliable'), ('B', 'B: usually reliable'), ('C', 'C: not usually reliable'), ('X', 'X: cannot be judged')], default='B', max_length=1, verbose_name='default source reliability')),
-                ('information_accuracy', models.PositiveSmallIntegerField(choices=[(1, '1: known to be true'), (2, '2: known personally to the source'), (3, '3: not known personally, but corroborated'), (4, '4: cannot be judged')], default=3, verbose_name='default information accuracy')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('administration', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='sharing_policy', to='ncen.administration')),
-                ('updated_by', models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "regional_fields",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("person_name", "Persons' names"),
+                                ("person_nationality", "Persons' nationalities"),
+                                ("person_gender", "Persons' gender"),
+                                ("person_birth_year", "Persons' year of birth"),
+                                ("business_name", "Business names"),
+                                ("business_country", "Businesses' country of registration"),
+                                ("business_type", "Business type"),
+                                (
+                                    "free_text",
+                                    "Narrative and item descriptions (free text may name people)",
+                                ),
+                            ],
+                            max_length=32,
+                        ),
+                        blank=True,
+                        default=list,
+                        size=None,
+                        verbose_name="nominal fields shared with the regional exchange",
+                    ),
+                ),
+                (
+                    "distribution",
+                    models.CharField(
+                        choices=[
+                            ("national", "National only"),
+                            ("regional", "Regional exchange"),
+                            ("regional_global", "Regional exchange and global"),
+                        ],
+                        default="regional",
+                        max_length=16,
+                        verbose_name="default distribution",
+                    ),
+                ),
+                (
+                    "handling_code",
+                    models.CharField(
+                        choices=[
+                            ("intelligence_only", "For intelligence use only"),
+                            ("not_for_court", "Not to be used in court without permission"),
+                            ("no_onward_sharing", "No onward sharing without permission"),
+                            ("other", "Other restriction"),
+                        ],
+                        default="intelligence_only",
+                        max_length=24,
+                        verbose_name="default handling code",
+                    ),
+                ),
+                (
+                    "handling_text",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="default other restriction"
+                    ),
+                ),
+                (
+                    "source_reliability",
+                    models.CharField(
+                        choices=[
+                            ("A", "A: reliable"),
+                            ("B", "B: usually reliable"),
+                            ("C", "C: not usually reliable"),
+                            ("X", "X: cannot be judged"),
+                        ],
+                        default="B",
+                        max_length=1,
+                        verbose_name="default source reliability",
+                    ),
+                ),
+                (
+                    "information_accuracy",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1: known to be true"),
+                            (2, "2: known personally to the source"),
+                            (3, "3: not known personally, but corroborated"),
+                            (4, "4: cannot be judged"),
+                        ],
+                        default=3,
+                        verbose_name="default information accuracy",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "administration",
+                    models.OneToOneField(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sharing_policy",
+                        to="ncen.administration",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sharing policy',
-                'verbose_name_plural': 'sharing policies',
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('handling_code', 'other'), _negated=True), models.Q(('handling_text', ''), _negated=True), _connector='OR'), name='sharing_policy_other_handling_has_text')],
+                "verbose_name": "sharing policy",
+                "verbose_name_plural": "sharing policies",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("handling_code", "other"), _negated=True),
+                            models.Q(("handling_text", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="sharing_policy_other_handling_has_text",
+                    )
+                ],
             },
         ),
     ]

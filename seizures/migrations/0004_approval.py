@@ -26,101 +26,235 @@ DROP FUNCTION seizures_approval_immutable();
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ncen', '0003_notification'),
-        ('seizures', '0003_list_filter_indexes'),
+        ("ncen", "0003_notification"),
+        ("seizures", "0003_list_filter_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='seizure',
-            name='approved_at',
-            field=models.DateTimeField(editable=False, null=True, verbose_name='approved at'),
+            model_name="seizure",
+            name="approved_at",
+            field=models.DateTimeField(editable=False, null=True, verbose_name="approved at"),
         ),
         migrations.AddField(
-            model_name='seizure',
-            name='approved_by',
-            field=models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by'),
+            model_name="seizure",
+            name="approved_by",
+            field=models.ForeignKey(
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="approved by",
+            ),
         ),
         migrations.AddField(
-            model_name='seizure',
-            name='return_comment',
-            field=models.TextField(blank=True, db_default='', editable=False, verbose_name='comment of the review'),
+            model_name="seizure",
+            name="return_comment",
+            field=models.TextField(
+                blank=True, db_default="", editable=False, verbose_name="comment of the review"
+            ),
         ),
         migrations.AddField(
-            model_name='seizure',
-            name='returned_at',
-            field=models.DateTimeField(editable=False, null=True, verbose_name='returned at'),
+            model_name="seizure",
+            name="returned_at",
+            field=models.DateTimeField(editable=False, null=True, verbose_name="returned at"),
         ),
         migrations.AddField(
-            model_name='seizure',
-            name='submitted_at',
-            field=models.DateTimeField(editable=False, null=True, verbose_name='submitted at'),
+            model_name="seizure",
+            name="submitted_at",
+            field=models.DateTimeField(editable=False, null=True, verbose_name="submitted at"),
         ),
         migrations.AddField(
-            model_name='seizure',
-            name='withdrawal_reason',
-            field=models.TextField(blank=True, db_default='', editable=False, verbose_name='reason for withdrawal'),
+            model_name="seizure",
+            name="withdrawal_reason",
+            field=models.TextField(
+                blank=True, db_default="", editable=False, verbose_name="reason for withdrawal"
+            ),
         ),
         migrations.AddField(
-            model_name='seizure',
-            name='withdrawn_at',
-            field=models.DateTimeField(editable=False, null=True, verbose_name='withdrawn at'),
+            model_name="seizure",
+            name="withdrawn_at",
+            field=models.DateTimeField(editable=False, null=True, verbose_name="withdrawn at"),
         ),
         migrations.AlterField(
-            model_name='seizure',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('approved', 'Approved'), ('withdrawn', 'Withdrawn')], default='draft', editable=False, max_length=16, verbose_name='status'),
+            model_name="seizure",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("submitted", "Submitted"),
+                    ("approved", "Approved"),
+                    ("withdrawn", "Withdrawn"),
+                ],
+                default="draft",
+                editable=False,
+                max_length=16,
+                verbose_name="status",
+            ),
         ),
         migrations.CreateModel(
-            name='Approval',
+            name="Approval",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='approved version')),
-                ('record_version', models.PositiveIntegerField(verbose_name='record version')),
-                ('approved_at', models.DateTimeField(verbose_name='approved at')),
-                ('distribution', models.CharField(choices=[('national', 'National only'), ('regional', 'Regional exchange'), ('regional_global', 'Regional exchange and global')], max_length=16, verbose_name='distribution')),
-                ('handling_code', models.CharField(choices=[('intelligence_only', 'For intelligence use only'), ('not_for_court', 'Not to be used in court without permission'), ('no_onward_sharing', 'No onward sharing without permission'), ('other', 'Other restriction')], max_length=24, verbose_name='handling code')),
-                ('handling_text', models.CharField(blank=True, max_length=300, verbose_name='other restriction')),
-                ('source_reliability', models.CharField(choices=[('A', 'A: reliable'), ('B', 'B: usually reliable'), ('C', 'C: not usually reliable'), ('X', 'X: cannot be judged')], max_length=1, verbose_name='source reliability')),
-                ('information_accuracy', models.PositiveSmallIntegerField(choices=[(1, '1: known to be true'), (2, '2: known personally to the source'), (3, '3: not known personally, but corroborated'), (4, '4: cannot be judged')], verbose_name='information accuracy')),
-                ('regional_fields', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=32), default=list, size=None)),
-                ('record', models.JSONField()),
-                ('approved_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by')),
-                ('seizure', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='approvals', to='seizures.seizure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="approved version")),
+                ("record_version", models.PositiveIntegerField(verbose_name="record version")),
+                ("approved_at", models.DateTimeField(verbose_name="approved at")),
+                (
+                    "distribution",
+                    models.CharField(
+                        choices=[
+                            ("national", "National only"),
+                            ("regional", "Regional exchange"),
+                            ("regional_global", "Regional exchange and global"),
+                        ],
+                        max_length=16,
+                        verbose_name="distribution",
+                    ),
+                ),
+                (
+                    "handling_code",
+                    models.CharField(
+                        choices=[
+                            ("intelligence_only", "For intelligence use only"),
+                            ("not_for_court", "Not to be used in court without permission"),
+                            ("no_onward_sharing", "No onward sharing without permission"),
+                            ("other", "Other restriction"),
+                        ],
+                        max_length=24,
+                        verbose_name="handling code",
+                    ),
+                ),
+                (
+                    "handling_text",
+                    models.CharField(blank=True, max_length=300, verbose_name="other restriction"),
+                ),
+                (
+                    "source_reliability",
+                    models.CharField(
+                        choices=[
+                            ("A", "A: reliable"),
+                            ("B", "B: usually reliable"),
+                            ("C", "C: not usually reliable"),
+                            ("X", "X: cannot be judged"),
+                        ],
+                        max_length=1,
+                        verbose_name="source reliability",
+                    ),
+                ),
+                (
+                    "information_accuracy",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1: known to be true"),
+                            (2, "2: known personally to the source"),
+                            (3, "3: not known personally, but corroborated"),
+                            (4, "4: cannot be judged"),
+                        ],
+                        verbose_name="information accuracy",
+                    ),
+                ),
+                (
+                    "regional_fields",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=32), default=list, size=None
+                    ),
+                ),
+                ("record", models.JSONField()),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="approved by",
+                    ),
+                ),
+                (
+                    "seizure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="approvals",
+                        to="seizures.seizure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'approval',
-                'verbose_name_plural': 'approvals',
-                'ordering': ['seizure', 'number'],
+                "verbose_name": "approval",
+                "verbose_name_plural": "approvals",
+                "ordering": ["seizure", "number"],
             },
         ),
         migrations.AddField(
-            model_name='seizure',
-            name='last_approval',
-            field=models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='seizures.approval', verbose_name='last approval'),
+            model_name="seizure",
+            name="last_approval",
+            field=models.ForeignKey(
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="seizures.approval",
+                verbose_name="last approval",
+            ),
         ),
         migrations.AddIndex(
-            model_name='seizure',
-            index=models.Index(condition=models.Q(('status', 'submitted')), fields=['administration', 'submitted_at'], name='seizure_review_queue_idx'),
+            model_name="seizure",
+            index=models.Index(
+                condition=models.Q(("status", "submitted")),
+                fields=["administration", "submitted_at"],
+                name="seizure_review_queue_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='seizure',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('approved_at__isnull', False), ('approved_by__isnull', False), ('status', 'approved'), models.Q(('approved_by', models.F('created_by')), _negated=True), models.Q(('approved_by', models.F('updated_by')), _negated=True)), models.Q(models.Q(('status', 'approved'), _negated=True), ('approved_at__isnull', True), ('approved_by__isnull', True)), _connector='OR'), name='seizure_approved_by_another'),
+            model_name="seizure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("approved_at__isnull", False),
+                        ("approved_by__isnull", False),
+                        ("status", "approved"),
+                        models.Q(("approved_by", models.F("created_by")), _negated=True),
+                        models.Q(("approved_by", models.F("updated_by")), _negated=True),
+                    ),
+                    models.Q(
+                        models.Q(("status", "approved"), _negated=True),
+                        ("approved_at__isnull", True),
+                        ("approved_by__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="seizure_approved_by_another",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='approval',
-            constraint=models.UniqueConstraint(fields=('seizure', 'number'), name='approval_number_unique'),
+            model_name="approval",
+            constraint=models.UniqueConstraint(
+                fields=("seizure", "number"), name="approval_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='approval',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='approval_number_positive'),
+            model_name="approval",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1)), name="approval_number_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='approval',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('handling_code', 'other'), _negated=True), models.Q(('handling_text', ''), _negated=True), _connector='OR'), name='approval_other_handling_has_text'),
+            model_name="approval",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("handling_code", "other"), _negated=True),
+                    models.Q(("handling_text", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="approval_other_handling_has_text",
+            ),
         ),
         migrations.RunSQL(APPROVAL_IMMUTABLE, APPROVAL_IMMUTABLE_REVERSE),
     ]

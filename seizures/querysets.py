@@ -44,17 +44,17 @@ class SeizureQuerySet(models.QuerySet):
             "attachments",
         )
 
-
-def _items_with_codes():
-    from .models import Item
-
-    return Item.objects.select_related("commodity", "commodity__parent", "unit")
-
     def review_queue(self):
         """Submitted records, the longest waiting first."""
         from .models import Seizure
 
         return self.filter(status=Seizure.Status.SUBMITTED).order_by("submitted_at", "id")
+
+
+def _items_with_codes():
+    from .models import Item
+
+    return Item.objects.select_related("commodity", "commodity__parent", "unit")
 
 
 class OffenceQuerySet(models.QuerySet):

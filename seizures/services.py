@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import Max
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +24,7 @@ from ncen.exceptions import ConflictError
 from ncen.models import Notification, Office, Role, User
 from ncen.services import notify
 
-from . import attachments, rights, workflow
+from . import attachments, rights, selectors, workflow
 from .currencies import CURRENCIES
 from .models import Approval, Attachment, Code, CodeList, Item, Offence, Seizure
 from .snapshots import payload_record
@@ -481,12 +480,6 @@ def seizure_return(*, by, seizure: Seizure, comment: str) -> Seizure:
     return locked
 
 
-def next_approval_number(seizure: Seizure) -> int:
-    """The number the next approval of ``seizure`` will carry: 1, then 2, ..."""
-    last = Approval.objects.filter(seizure=seizure).aggregate(last=Max("number"))["last"]
-    return (last or 0) + 1
-
-
 @transaction.atomic
 def seizure_approve(
     *, by, seizure: Seizure, expected_version: int, decision: SharingDecision
@@ -512,7 +505,7 @@ def seizure_approve(
     policy = sharing_policy(administration=by.administration)
     approval = Approval.objects.create(
         seizure=locked,
-        number=next_approval_number(locked),
+        number=selectors.next_approval_number(seizure=locked),
         record_version=locked.version,
         approved_by=by,
         approved_at=timezone.now(),
@@ -528,7 +521,11 @@ def seizure_approve(
         seizure=locked,
         action=Action.SEIZURE_APPROVED,
         before=before,
-        after={"approval": approval.number, "version": locked.version, **decision.as_dict()},
+        after={
+            "approval": approval.number,
+            "record_version": locked.version,
+            **decision.as_dict(),
+        },
     )
     _notify_creator(seizure=locked, by=by, kind=Notification.Kind.APPROVED)
     return approval

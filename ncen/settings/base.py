@@ -70,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "ncen.context_processors.ncen",
+                "seizures.context_processors.review_queue",
             ],
         },
     },

@@ -105,10 +105,10 @@ def seizure_in(status, *, officer, supervisor) -> Seizure:
     seizure = services.seizure_submit(by=officer, seizure=seizure)
     if status == "submitted":
         return seizure
-    submit_and_approve_ = services.seizure_approve(
+    services.seizure_approve(
         by=supervisor, seizure=seizure, expected_version=seizure.version, decision=decision()
     )
-    seizure = _reload(submit_and_approve_.seizure)
+    seizure = _reload(seizure)
     if status == "approved":
         return seizure
     return services.seizure_withdraw(by=supervisor, seizure=seizure, reason="It was wrong.")

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from exchange.models import SharingDecision
-from exchange.payload import PayloadInputs, payload_bytes, seizure_payload
+from exchange.payload import PayloadInputs, payload_bytes, seizure_payload, withdrawal_payload
 from exchange.selectors import sharing_policy
 from ncen.models import AuditEntry, Role
 
@@ -82,6 +82,27 @@ def sharing_preview(*, seizure: Seizure, decision: SharingDecision) -> dict[str,
 def approval_payload(*, approval: Approval, destination: str) -> bytes:
     """What the exchange sends for an approval, computed again from what it froze."""
     return payload_bytes(seizure_payload(inputs=approval.payload_inputs(), destination=destination))
+
+
+def withdrawal_payloads(*, seizure: Seizure) -> dict[str, bytes]:
+    """What a withdrawn record's destinations are told: drop the last approved version.
+    ``seizure`` comes from seizure_get."""
+    approval = seizure.last_approval
+    if seizure.status != Seizure.Status.WITHDRAWN or approval is None:
+        return {}
+    return {
+        destination: payload_bytes(
+            withdrawal_payload(
+                member=seizure.administration.code,
+                uuid=str(seizure.uuid),
+                reference=seizure.reference,
+                version=approval.number,
+                withdrawn_at=seizure.withdrawn_at,
+                destination=destination,
+            )
+        )
+        for destination in approval.destinations
+    }
 
 
 def offence_list(*, user) -> QuerySet[Offence]:

@@ -153,6 +153,10 @@ def render_detail(request, seizure: Seizure, status: int = 200):
             )
             for destination in (approval.destinations if approval else ())
         ],
+        "withdrawal_payloads": [
+            (Destination(destination), body.decode())
+            for destination, body in selectors.withdrawal_payloads(seizure=seizure).items()
+        ],
         "return_form": ReturnForm(),
         "withdraw_form": WithdrawForm(),
     }

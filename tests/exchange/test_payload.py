@@ -165,3 +165,24 @@ def test_the_documented_example_follows_the_schema():
     assert len(examples) == 3
     for example in examples:
         validate(json.loads(example.read_text()))
+
+
+@pytest.mark.django_db
+def test_a_withdrawn_record_tells_each_destination_of_its_last_approval(fj_officer, fj_supervisor):
+    from seizures import selectors, services
+
+    from ..factories import submit_and_approve
+
+    seizure = make_seizure(by=fj_officer)
+    submit_and_approve(
+        seizure, by=fj_officer, approver=fj_supervisor, distribution="regional_global"
+    )
+    services.seizure_withdraw(by=fj_supervisor, seizure=seizure, reason="Not cocaine.")
+    seizure = selectors.seizure_get(user=fj_supervisor, pk=seizure.pk)
+    sent = selectors.withdrawal_payloads(seizure=seizure)
+    assert set(sent) == {"regional", "global"}
+    for body in sent.values():
+        payload = json.loads(body)
+        validate(payload)
+        assert (payload["message"], payload["record"]["version"]) == ("withdrawal", 1)
+        assert "Not cocaine" not in body.decode()

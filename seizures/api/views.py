@@ -183,15 +183,16 @@ class SeizureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return self._output(seizure, status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="Replace a draft with the edited version",
+        summary="Replace a draft or an approved record with the edited version",
         request=SeizureUpdateInput,
         parameters=[SEIZURE_ID],
         responses={200: SeizureOutput, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
     )
     def update(self, request, pk=None):
-        """Officers edit their own drafts, supervisors any draft of the administration. Send
-        the `version` you read: if someone saved in between, the answer is 409 and nothing
-        is overwritten."""
+        """Officers edit their own drafts and approved records, supervisors any of the
+        administration's. An edited approved record goes back for review as a new version;
+        its last approval stays what the exchange knows until then. Send the `version` you
+        read: if someone saved in between, the answer is 409 and nothing is overwritten."""
         seizure = self.get_object()
         data = self._input(SeizureUpdateInput, kept_code_ids=seizure.code_ids_in_use())
         version, items = data.pop("version"), data.pop("items")

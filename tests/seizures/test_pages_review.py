@@ -183,6 +183,38 @@ def test_forbidden_steps_are_refused_with_409(
     assert _status(seizure) == status
 
 
+def test_a_withdrawn_record_refuses_every_step(fj_officer, fj_supervisor):
+    seizure = make_seizure(by=fj_officer)
+    submit_and_approve(seizure, by=fj_officer, approver=fj_supervisor)
+    services.seizure_withdraw(by=fj_supervisor, seizure=seizure, reason="Not cocaine.")
+    client = signed_in_client(fj_supervisor)
+    for step, data in [*FORBIDDEN["draft"], ("submit", {})]:
+        assert client.post(f"/seizures/{seizure.pk}/{step}/", data).status_code == 409
+    assert client.get(f"/seizures/{seizure.pk}/edit/").status_code == 403
+    assert _status(seizure) == "withdrawn"
+
+
+def test_a_submitted_record_cannot_be_edited_while_it_waits(fj_officer):
+    seizure = _submitted(fj_officer)
+    client = signed_in_client(fj_officer)
+    assert client.get(f"/seizures/{seizure.pk}/edit/").status_code == 403
+    assert "Submit for review" not in client.get(f"/seizures/{seizure.pk}/").content.decode()
+
+
+def test_editing_an_approved_record_sends_it_back_for_review(fj_officer, fj_supervisor):
+    seizure = make_seizure(by=fj_officer)
+    submit_and_approve(seizure, by=fj_officer, approver=fj_supervisor)
+    client = signed_in_client(fj_officer)
+    page = client.get(f"/seizures/{seizure.pk}/edit/").content.decode()
+    assert "approved version 1 stays what was shared" in page
+    services.seizure_update(
+        by=fj_officer, seizure=seizure, expected_version=1, values={"flight_number": "FJ1"}
+    )
+    detail = client.get(f"/seizures/{seizure.pk}/").content.decode()
+    assert "Last approved: version 1" in detail
+    assert _status(seizure) == "submitted"
+
+
 def test_officers_cannot_review(fj_officer, fj_supervisor):
     seizure = _submitted(fj_officer)
     client = signed_in_client(fj_officer)

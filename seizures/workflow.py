@@ -10,7 +10,6 @@ select_for_update; nothing else changes a seizure's status.
 
 from enum import StrEnum
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ncen.exceptions import TransitionRefused
@@ -38,6 +37,16 @@ TRANSITIONS: dict[Step, tuple[frozenset[str], str]] = {
 }
 
 
+# Why each step is refused, whole sentences for the translators.
+REFUSALS = {
+    Step.SUBMIT: gettext_lazy("Seizure %(reference)s is %(status)s: it cannot be submitted now."),
+    Step.RETURN: gettext_lazy("Seizure %(reference)s is %(status)s: it cannot be returned now."),
+    Step.APPROVE: gettext_lazy("Seizure %(reference)s is %(status)s: it cannot be approved now."),
+    Step.WITHDRAW: gettext_lazy("Seizure %(reference)s is %(status)s: it cannot be withdrawn now."),
+    Step.REVISE: gettext_lazy("Seizure %(reference)s is %(status)s: it cannot be edited now."),
+}
+
+
 def allowed(step: Step, status: str) -> bool:
     return status in TRANSITIONS[step][0]
 
@@ -47,20 +56,7 @@ def next_status(step: Step, seizure: Seizure) -> str:
     sources, target = TRANSITIONS[step]
     if seizure.status not in sources:
         raise TransitionRefused(
-            _("Seizure %(reference)s is %(status)s: it cannot be %(step)s now.")
-            % {
-                "reference": seizure.reference,
-                "status": seizure.get_status_display().lower(),
-                "step": _PAST[step],
-            }
+            REFUSALS[step]
+            % {"reference": seizure.reference, "status": seizure.get_status_display().lower()}
         )
     return target
-
-
-_PAST = {
-    Step.SUBMIT: gettext_lazy("submitted"),
-    Step.RETURN: gettext_lazy("returned"),
-    Step.APPROVE: gettext_lazy("approved"),
-    Step.WITHDRAW: gettext_lazy("withdrawn"),
-    Step.REVISE: gettext_lazy("edited"),
-}

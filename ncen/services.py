@@ -383,9 +383,10 @@ def notify(
         for recipient in recipients
     )
     for notification in notifications:
+        # The administration's task, not the actor's: its administrators see failed e-mails
+        # among the background tasks; the actor's home page is not filled with them.
         enqueue(
             email_notification,
-            requested_by=actor,
             administration=notification.recipient.administration,
             notification_id=notification.pk,
         )

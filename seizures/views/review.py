@@ -5,6 +5,7 @@ to do) or 409 (the record's status does not allow it)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from ncen.models import Role
 from .. import rights, selectors, services, workflow
 from ..forms import ApproveForm, ReturnForm, WithdrawForm
 from ..workflow import Step
-from .browse import render_detail
+from .browse import PAGE_SIZE, render_detail
 
 
 @login_required
@@ -26,12 +27,13 @@ def review_queue(request):
     """Supervisors: the records waiting for review. Officers: their returned records."""
     user = request.user
     if user.role == Role.SUPERVISOR:
-        context = {"queue": selectors.review_queue(user=user), "return_form": ReturnForm()}
+        records, supervising = selectors.review_queue(user=user), True
     elif user.role == Role.OFFICER:
-        context = {"returned": selectors.returned_to(user=user)}
+        records, supervising = selectors.returned_to(user=user), False
     else:
         raise PermissionDenied(_("Supervisors review records; officers see those returned."))
-    return render(request, "seizures/review.html", context)
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "seizures/review.html", {"page": page, "supervising": supervising})
 
 
 def _back(request, seizure):

@@ -92,11 +92,8 @@ def main() -> None:
         rows.append(("GET the approval page with its preview", *common.p50_p95(times)))
     total = Seizure.objects.count()
     print(f"{total:,} seizures, {waiting:,} waiting for review when the queue was read\n")
-    print(
-        common.table(
-            [(n, common.ms(a), common.ms(b)) for n, a, b in rows], ("", "p50 ms", "p95 ms")
-        )
-    )
+    figures = [(name, common.ms(p50), common.ms(p95)) for name, p50, p95 in rows]
+    print(common.table(figures, ("", "p50 ms", "p95 ms")))
     with connection.cursor() as cursor:
         cursor.execute(
             "EXPLAIN (ANALYZE, BUFFERS) SELECT count(*) FROM seizures_seizure "

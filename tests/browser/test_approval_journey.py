@@ -67,9 +67,7 @@ def test_submit_return_resubmit_approve(live_server, browser, fj_officer, fj_sup
 
     # ... and returns it from the queue with a comment.
     _nav(supervisor, "Review queue").click()
-    supervisor.get_by_label(f"Comment {seizure.reference}").fill(
-        "Give the flight number, please."
-    )
+    supervisor.get_by_label(f"Comment {seizure.reference}").fill("Give the flight number, please.")
     supervisor.get_by_role("button", name=f"Return {seizure.reference}").click()
     expect(supervisor.get_by_role("status")).to_contain_text("is returned to its officer")
     expect(supervisor.get_by_role("main")).to_contain_text("Nothing is waiting for review")

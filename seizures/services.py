@@ -381,6 +381,8 @@ def _enter(seizure: Seizure, step: Step) -> None:
         seizure.returned_at, seizure.return_comment = None, ""
     if seizure.status == Seizure.Status.DRAFT:
         seizure.submitted_at, seizure.returned_at = None, now
+    if seizure.status == Seizure.Status.WITHDRAWN:
+        seizure.submitted_at = None
     if seizure.status != Seizure.Status.APPROVED:
         seizure.approved_by, seizure.approved_at = None, None
 
@@ -533,7 +535,9 @@ def seizure_approve(
 
 @transaction.atomic
 def seizure_withdraw(*, by, seizure: Seizure, reason: str) -> Seizure:
-    """Withdraw an approved record that turned out wrong; the exchange is told to drop it."""
+    """Withdraw a record the exchange knows (it was approved once) that turned out wrong;
+    the exchange is told to drop it. An edited version waiting for review or correction
+    goes with it."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": [_("Say why the record is withdrawn.")]})

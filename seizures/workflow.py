@@ -6,6 +6,9 @@ select_for_update; nothing else changes a seizure's status.
       └──────return───────┘                     │
                           ▲                     │
                           └───────revise────────┘   (an approved record was edited)
+
+A record that was approved once stays shared while an edited version is reviewed (submitted)
+or corrected (draft): it can be withdrawn from those states too.
 """
 
 from enum import StrEnum
@@ -32,7 +35,10 @@ TRANSITIONS: dict[Step, tuple[frozenset[str], str]] = {
     Step.SUBMIT: (frozenset({Status.DRAFT}), Status.SUBMITTED),
     Step.RETURN: (frozenset({Status.SUBMITTED}), Status.DRAFT),
     Step.APPROVE: (frozenset({Status.SUBMITTED}), Status.APPROVED),
-    Step.WITHDRAW: (frozenset({Status.APPROVED}), Status.WITHDRAWN),
+    Step.WITHDRAW: (
+        frozenset({Status.APPROVED, Status.SUBMITTED, Status.DRAFT}),
+        Status.WITHDRAWN,
+    ),
     Step.REVISE: (frozenset({Status.APPROVED}), Status.SUBMITTED),
 }
 
@@ -47,16 +53,24 @@ REFUSALS = {
 }
 
 
-def allowed(step: Step, status: str) -> bool:
-    return status in TRANSITIONS[step][0]
+def _shared(seizure: Seizure) -> bool:
+    return seizure.last_approval_id is not None
+
+
+# Conditions beyond the status: only what the exchange knows can be withdrawn.
+GUARDS = {Step.WITHDRAW: _shared}
+
+
+def allowed(step: Step, seizure: Seizure) -> bool:
+    guard = GUARDS.get(step)
+    return seizure.status in TRANSITIONS[step][0] and (guard is None or guard(seizure))
 
 
 def next_status(step: Step, seizure: Seizure) -> str:
     """The status ``step`` leads ``seizure`` to, or TransitionRefused saying why not."""
-    sources, target = TRANSITIONS[step]
-    if seizure.status not in sources:
+    if not allowed(step, seizure):
         raise TransitionRefused(
             REFUSALS[step]
             % {"reference": seizure.reference, "status": seizure.get_status_display().lower()}
         )
-    return target
+    return TRANSITIONS[step][1]

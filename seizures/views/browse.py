@@ -138,12 +138,10 @@ def render_detail(request, seizure: Seizure, status: int = 200):
         "documents": [a for a in attachments if a.kind != Attachment.Kind.PHOTO],
         "history": history,
         "can_edit": rights.can_edit(user, seizure),
-        "can_submit": rights.can_submit(user, seizure)
-        and workflow.allowed(Step.SUBMIT, seizure.status),
-        "can_review": rights.can_review(user, seizure)
-        and workflow.allowed(Step.APPROVE, seizure.status),
+        "can_submit": rights.can_submit(user, seizure) and workflow.allowed(Step.SUBMIT, seizure),
+        "can_review": rights.can_review(user, seizure) and workflow.allowed(Step.APPROVE, seizure),
         "can_withdraw": rights.can_review(user, seizure)
-        and workflow.allowed(Step.WITHDRAW, seizure.status),
+        and workflow.allowed(Step.WITHDRAW, seizure),
         "own_work": rights.is_own_work(user, seizure),
         "approval": approval,
         "approved_payloads": [

@@ -300,6 +300,24 @@ def test_a_withdrawal_keeps_the_reason_and_clears_the_approver(fj_officer, fj_su
     assert seizure.last_approval is not None
 
 
+@pytest.mark.parametrize("returned", [False, True])
+def test_a_shared_record_can_be_withdrawn_while_an_edit_waits(returned, fj_officer, fj_supervisor):
+    seizure = make_seizure(by=fj_officer)
+    first = submit_and_approve(seizure, by=fj_officer, approver=fj_supervisor)
+    seizure = services.seizure_update(
+        by=fj_officer, seizure=_reload(seizure), expected_version=1, values={"narrative": "x"}
+    )
+    if returned:
+        seizure = services.seizure_return(by=fj_supervisor, seizure=seizure, comment="Why?")
+    seizure = services.seizure_withdraw(by=fj_supervisor, seizure=seizure, reason="Wrong.")
+    seizure = _reload(seizure)
+    assert (seizure.status, seizure.last_approval, seizure.submitted_at) == (
+        "withdrawn",
+        first,
+        None,
+    )
+
+
 def test_approving_a_version_not_read_is_a_conflict(fj_officer, fj_supervisor):
     seizure = services.seizure_submit(by=fj_officer, seizure=make_seizure(by=fj_officer))
     with pytest.raises(ConflictError):

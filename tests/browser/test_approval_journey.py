@@ -8,6 +8,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from ncen import tasks
+from ncen.models import Notification
 from seizures.models import Seizure
 
 from ..conftest import current_code
@@ -35,7 +37,15 @@ def _payload(page: Page, destination: str) -> dict:
     return json.loads(page.locator(f"pre[data-destination={destination}]").inner_text())
 
 
-def test_submit_return_resubmit_approve(live_server, browser, fj_officer, fj_supervisor):
+def test_submit_return_resubmit_approve(
+    live_server, browser, fj_officer, fj_supervisor, monkeypatch
+):
+    # The e-mails are handed to the worker once each step commits (the worker itself is
+    # tests/ncen/test_tasks.py's business): record them instead of queueing them on Redis.
+    emails = []
+    monkeypatch.setattr(
+        tasks.email_notification, "apply_async", lambda **kwargs: emails.append(kwargs)
+    )
     seizure = make_seizure(
         by=fj_officer, narrative="The courier hid the powder in his suitcase lining."
     )
@@ -109,8 +119,17 @@ def test_submit_return_resubmit_approve(live_server, browser, fj_officer, fj_sup
     seizure = Seizure.objects.get(pk=seizure.pk)
     assert (seizure.status, seizure.last_approval.number) == ("approved", 1)
 
-    # The officer hears of it.
+    # The officer hears of it, in the app and by e-mail.
     officer.goto(f"{live_server.url}/notifications/")
     expect(officer.get_by_role("main")).to_contain_text(f"Approved: {seizure.reference}")
+    sent = Notification.objects.filter(
+        pk__in=[email["kwargs"]["notification_id"] for email in emails]
+    )
+    assert sorted(sent.values_list("kind", "recipient__username")) == [
+        ("approved", "fj.officer"),
+        ("returned", "fj.officer"),
+        ("submitted", "fj.supervisor"),
+        ("submitted", "fj.supervisor"),
+    ]
     officer_context.close()
     supervisor_context.close()

@@ -37,7 +37,7 @@ def review_queue(*, user) -> QuerySet[Seizure]:
         Seizure.objects.visible_to(user)
         .review_queue()
         .with_list_relations()
-        .select_related("created_by", "updated_by")
+        .select_related("created_by")
     )
 
 

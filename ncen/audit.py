@@ -19,6 +19,7 @@ from django_countries.fields import Country
 from psycopg.types.json import Jsonb
 
 from . import context
+from .canonical import canonical_json
 from .models import Administration, AuditEntry
 
 GENESIS_HASH = "0" * 64
@@ -47,6 +48,11 @@ class Action(models.TextChoices):
     USER_DEACTIVATED_UNUSED = "user_deactivated_unused", _("Deactivated: unused")
     SEIZURE_CREATED = "seizure_created", _("Seizure recorded")
     SEIZURE_UPDATED = "seizure_updated", _("Seizure changed")
+    SEIZURE_SUBMITTED = "seizure_submitted", _("Submitted for review")
+    SEIZURE_RETURNED = "seizure_returned", _("Returned with comments")
+    SEIZURE_APPROVED = "seizure_approved", _("Approved")
+    SEIZURE_WITHDRAWN = "seizure_withdrawn", _("Withdrawn")
+    SHARING_POLICY_CHANGED = "sharing_policy_changed", _("Sharing policy changed")
     ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
     ATTACHMENT_REMOVED = "attachment_removed", _("Attachment removed")
     CODE_ADDED = "code_added", _("Code list entry added")
@@ -86,10 +92,6 @@ def _as_json(value):
     return json.loads(json.dumps(value, cls=_Encoder))
 
 
-def _canonical(content: dict) -> bytes:
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
 def _content(entry: AuditEntry) -> dict:
     return {
         "sequence": entry.sequence,
@@ -110,7 +112,7 @@ def _content(entry: AuditEntry) -> dict:
 
 
 def entry_hash(entry: AuditEntry) -> str:
-    return hashlib.sha256(_canonical(_content(entry))).hexdigest()
+    return hashlib.sha256(canonical_json(_content(entry))).hexdigest()
 
 
 def record(

@@ -1,5 +1,15 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from . import selectors
 
 
 def ncen(request):
-    return {"demo_mode": settings.NCEN_DEMO_MODE}
+    context = {"demo_mode": settings.NCEN_DEMO_MODE}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        # One query, and only on pages that show the navigation.
+        context["unread_notifications"] = SimpleLazyObject(
+            lambda: selectors.unread_notification_count(user=user)
+        )
+    return context

@@ -16,3 +16,10 @@ class ConflictError(Exception):
             )
             % {"version": current_version}
         )
+
+
+class TransitionRefused(Exception):
+    """The record's status does not allow this step (approving a draft, withdrawing a record
+    that was never approved...); nothing was changed.
+
+    Pages show the message; the API answers 409 with it."""

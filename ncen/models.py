@@ -9,7 +9,13 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .querysets import AdministrationQuerySet, AuditEntryQuerySet, TaskRunQuerySet, UserQuerySet
+from .querysets import (
+    AdministrationQuerySet,
+    AuditEntryQuerySet,
+    NotificationQuerySet,
+    TaskRunQuerySet,
+    UserQuerySet,
+)
 
 
 def validate_time_zone(value: str) -> None:
@@ -279,3 +285,54 @@ class TaskRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.status})"
+
+
+class Notification(models.Model):
+    """Something a user should know about: shown in the app, and e-mailed by a task."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted for your review")
+        RETURNED = "returned", _("Returned to you")
+        APPROVED = "approved", _("Approved")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # What it is about, kept as text so that the core does not depend on the apps that
+    # notify: a reference to show and the page to open.
+    subject = models.CharField(_("about"), max_length=64)
+    link = models.CharField(_("link"), max_length=200)
+    comment = models.TextField(_("comment"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread_idx",
+            ),
+            models.Index(fields=["recipient", "-created_at"], name="notification_list_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.subject}"

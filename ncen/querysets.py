@@ -51,3 +51,11 @@ class TaskRunQuerySet(models.QuerySet):
         if _is_active_user(user):
             return self.filter(requested_by=user)
         return self.none()
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A user's own notifications, and nobody else's, administrators included."""
+        if not _is_active_user(user):
+            return self.none()
+        return self.filter(recipient=user)

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from .models import AuditEntry, Office, TaskRun, User
+from .models import AuditEntry, Notification, Office, TaskRun, User
 
 
 def user_list(*, user: User) -> QuerySet[User]:
@@ -34,3 +34,11 @@ def audit_entry_list(*, user: User) -> QuerySet[AuditEntry]:
 
 def task_run_list(*, user: User) -> QuerySet[TaskRun]:
     return TaskRun.objects.visible_to(user).select_related("requested_by")
+
+
+def notification_list(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.visible_to(user).select_related("actor")
+
+
+def unread_notification_count(*, user: User) -> int:
+    return Notification.objects.visible_to(user).filter(read_at__isnull=True).count()

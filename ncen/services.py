@@ -22,7 +22,8 @@ from rest_framework.authtoken.models import Token
 from . import audit
 from .audit import Action
 from .mail import send_templated_mail_on_commit
-from .models import Office, SignInFailure, User
+from .models import Notification, Office, SignInFailure, User
+from .tasking import enqueue
 
 # Fields an administrator may change, and which the audit entries show.
 USER_AUDIT_FIELDS = ("username", "first_name", "last_name", "email", "role", "office", "is_active")
@@ -358,3 +359,64 @@ def unused_accounts_deactivate(*, site_url: str) -> dict:
                 )
                 warned += 1
     return {"warned": warned, "deactivated": deactivated}
+
+
+# --- Notifications -------------------------------------------------------------------------
+
+
+def notify(
+    *, recipients, kind: str, subject: str, link: str, actor: User | None, comment: str = ""
+) -> list[Notification]:
+    """Tell each recipient in the app now, and by e-mail from a worker once the transaction
+    commits. Call it inside the transaction of the change it announces."""
+    from .tasks import email_notification
+
+    notifications = Notification.objects.bulk_create(
+        Notification(
+            recipient=recipient,
+            kind=kind,
+            subject=subject,
+            link=link,
+            comment=comment,
+            actor=actor,
+        )
+        for recipient in recipients
+    )
+    for notification in notifications:
+        # The administration's task, not the actor's: its administrators see failed e-mails
+        # among the background tasks; the actor's home page is not filled with them.
+        enqueue(
+            email_notification,
+            administration=notification.recipient.administration,
+            notification_id=notification.pk,
+        )
+    return notifications
+
+
+def notification_email(*, notification_id: int, site_url: str) -> dict:
+    """E-mail one notification, once: a retry after the mail left does not send it again."""
+    notification = (
+        Notification.objects.select_related("recipient__administration", "actor")
+        .filter(pk=notification_id, emailed_at__isnull=True)
+        .first()
+    )
+    if notification is None or not notification.recipient.is_active:
+        return {"sent": False}
+    # Outside a transaction, so the helper sends at once and a failure leaves the
+    # notification unsent for the retry.
+    send_templated_mail_on_commit(
+        user=notification.recipient,
+        template="notification",
+        context={"notification": notification, "link": site_url + notification.link},
+    )
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    return {"sent": True}
+
+
+def notifications_mark_read(*, user: User) -> int:
+    """Mark every unread notification of ``user`` as read; returns how many."""
+    return (
+        Notification.objects.visible_to(user)
+        .filter(read_at__isnull=True)
+        .update(read_at=timezone.now())
+    )

@@ -3,7 +3,7 @@ from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from .views import accounts, audit, health, home, users
+from .views import accounts, audit, health, home, notifications, users
 
 app_urls = (
     [
@@ -28,6 +28,8 @@ app_urls = (
             "users/<int:pk>/reset-password/", users.user_password_reset, name="user_password_reset"
         ),
         path("audit/", audit.audit_list, name="audit_list"),
+        path("notifications/", notifications.notification_list, name="notifications"),
+        path("notifications/read/", notifications.notifications_read, name="notifications_read"),
     ],
     "ncen",
 )
@@ -35,6 +37,7 @@ app_urls = (
 urlpatterns = [
     path("", include(app_urls)),
     path("", include("seizures.urls")),
+    path("", include("exchange.urls")),
     path("healthz/", health.healthz, name="healthz"),
     path("readyz/", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from exchange.forms import SharingDecisionForm
 from ncen.models import Office
 
 from .models import Attachment, Code, CodeList, Item
@@ -335,3 +336,28 @@ class CodeEditForm(CodeForm):
         required=False,
         help_text=_("No longer offered for new records; records that use it keep it."),
     )
+
+
+class ReturnForm(forms.Form):
+    # Optional here: the service refuses an empty comment with the message the page shows.
+    comment = forms.CharField(
+        label=_("What should be changed"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it is withdrawn"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ApproveForm(SharingDecisionForm):
+    """The sharing decision, and the version of the record the supervisor read."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

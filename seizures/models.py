@@ -9,11 +9,20 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from exchange.models import (
+    DESTINATIONS,
+    Distribution,
+    HandlingCode,
+    InformationAccuracy,
+    SharingDecision,
+    SourceReliability,
+)
+from exchange.payload import PayloadInputs
 from ncen.models import Administration, Office
 
 from .querysets import AttachmentQuerySet, CodeQuerySet, OffenceQuerySet, SeizureQuerySet
@@ -104,7 +113,12 @@ def _code_field(code_list: CodeList, verbose_name, **kwargs):
 
 class Seizure(models.Model):
     class Status(models.TextChoices):
+        """The workflow's states; seizures.workflow lists the steps between them."""
+
         DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     administration = models.ForeignKey(
@@ -157,6 +171,35 @@ class Seizure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # The workflow (seizures.workflow). approved_by/approved_at are set only while the
+    # record is approved; last_approval stays what the exchange knows while a new version
+    # waits for review.
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, editable=False)
+    returned_at = models.DateTimeField(_("returned at"), null=True, editable=False)
+    return_comment = models.TextField(
+        _("comment of the review"), blank=True, db_default="", editable=False
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, editable=False)
+    last_approval = models.ForeignKey(
+        "Approval",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("last approval"),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, editable=False)
+    withdrawal_reason = models.TextField(
+        _("reason for withdrawal"), blank=True, db_default="", editable=False
+    )
     # Kept by the services, for filters that must stay fast at a million records: every
     # country of the route, every commodity of the items with its group, and the text of
     # the narrative, item descriptions and conveyance identifiers.
@@ -179,6 +222,17 @@ class Seizure(models.Model):
                 name="seizure_reference_number_unique",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="seizure_version_positive"),
+            # Four eyes, whoever writes the row: an approved record names its approver, who
+            # neither entered it nor last changed it; any other record names no approver.
+            models.CheckConstraint(
+                condition=(
+                    Q(status="approved", approved_by__isnull=False, approved_at__isnull=False)
+                    & ~Q(approved_by=F("created_by"))
+                    & ~Q(approved_by=F("updated_by"))
+                )
+                | (~Q(status="approved") & Q(approved_by__isnull=True, approved_at__isnull=True)),
+                name="seizure_approved_by_another",
+            ),
         ]
         indexes = [
             # The arrays ride along so that a capped count of a commodity or route-country
@@ -187,6 +241,11 @@ class Seizure(models.Model):
                 fields=["administration", "-occurred_at", "-id"],
                 include=["commodity_ids", "route_countries"],
                 name="seizure_list_idx",
+            ),
+            models.Index(
+                fields=["administration", "submitted_at"],
+                condition=Q(status="submitted"),
+                name="seizure_review_queue_idx",
             ),
             GinIndex(fields=["route_countries"], name="seizure_route_gin"),
             GinIndex(fields=["commodity_ids"], name="seizure_commodity_gin"),
@@ -221,6 +280,78 @@ class Seizure(models.Model):
             *self.transit_countries,
             *([self.destination_country.code] if self.destination_country.code else []),
         ]
+
+
+class Approval(models.Model):
+    """One approved version of a seizure, never changed once written (PostgreSQL refuses
+    UPDATE and DELETE): who approved it, the sharing decision, and the inputs of its payload
+    as they were, so that what was approved can always be shown and sent again exactly."""
+
+    seizure = models.ForeignKey(Seizure, on_delete=models.PROTECT, related_name="approvals")
+    number = models.PositiveIntegerField(_("approved version"))
+    # Seizure.version when approved: the edit this approval covers.
+    record_version = models.PositiveIntegerField(_("record version"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"))
+    distribution = models.CharField(_("distribution"), max_length=16, choices=Distribution.choices)
+    handling_code = models.CharField(
+        _("handling code"), max_length=24, choices=HandlingCode.choices
+    )
+    handling_text = models.CharField(_("other restriction"), max_length=300, blank=True)
+    source_reliability = models.CharField(
+        _("source reliability"), max_length=1, choices=SourceReliability.choices
+    )
+    information_accuracy = models.PositiveSmallIntegerField(
+        _("information accuracy"), choices=InformationAccuracy.choices
+    )
+    # The administration's policy in force at approval: the nominal fields it let go to the
+    # regional exchange.
+    regional_fields = ArrayField(models.CharField(max_length=32), default=list)
+    # seizures.snapshots.payload_record() of the record as approved.
+    record = models.JSONField()
+
+    class Meta:
+        ordering = ["seizure", "number"]
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
+        constraints = [
+            models.UniqueConstraint(fields=["seizure", "number"], name="approval_number_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="approval_number_positive"),
+            models.CheckConstraint(
+                condition=~Q(handling_code=HandlingCode.OTHER) | ~Q(handling_text=""),
+                name="approval_other_handling_has_text",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seizure_id} v{self.number}"
+
+    @property
+    def destinations(self):
+        return DESTINATIONS[self.distribution]
+
+    @property
+    def decision(self) -> SharingDecision:
+        return SharingDecision(
+            distribution=self.distribution,
+            handling_code=self.handling_code,
+            handling_text=self.handling_text,
+            source_reliability=self.source_reliability,
+            information_accuracy=self.information_accuracy,
+        )
+
+    def payload_inputs(self) -> PayloadInputs:
+        return PayloadInputs(
+            version=self.number,
+            record=self.record,
+            decision=self.decision,
+            regional_fields=frozenset(self.regional_fields),
+        )
 
 
 class ReferenceCounter(models.Model):

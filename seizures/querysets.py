@@ -40,6 +40,8 @@ class SeizureQuerySet(models.QuerySet):
                 "concealment_method",
                 "created_by",
                 "updated_by",
+                "administration",
+                "last_approval__approved_by",
             )
             .prefetch_related(
                 models.Prefetch("items", queryset=_items_with_codes()),
@@ -49,6 +51,12 @@ class SeizureQuerySet(models.QuerySet):
                 "attachments",
             )
         )
+
+    def review_queue(self):
+        """Submitted records, the longest waiting first."""
+        from .models import Seizure
+
+        return self.filter(status=Seizure.Status.SUBMITTED).order_by("submitted_at", "id")
 
 
 def _items_with_codes():

@@ -3,9 +3,13 @@
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from ncen.models import AuditEntry
+from exchange.models import SharingDecision
+from exchange.payload import PayloadInputs, payload_bytes, seizure_payload, withdrawal_payload
+from exchange.selectors import sharing_policy
+from ncen.models import AuditEntry, Role
 
-from .models import Code, Offence, Seizure
+from .models import Approval, Code, Offence, Seizure
+from .snapshots import payload_record
 
 
 def seizure_list(*, user) -> QuerySet[Seizure]:
@@ -23,6 +27,82 @@ def seizure_history(*, seizure: Seizure) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(
         object_type=seizure._meta.label_lower, object_id=str(seizure.pk)
     ).order_by("sequence")
+
+
+def review_queue(*, user) -> QuerySet[Seizure]:
+    """Records waiting for review in the supervisor's administration, the oldest first."""
+    if user.role != Role.SUPERVISOR:
+        return Seizure.objects.none()
+    return (
+        Seizure.objects.visible_to(user)
+        .review_queue()
+        .with_list_relations()
+        .select_related("created_by")
+    )
+
+
+def review_queue_count(*, user) -> int:
+    if user.role != Role.SUPERVISOR:
+        return 0
+    return Seizure.objects.visible_to(user).review_queue().count()
+
+
+def returned_to(*, user) -> QuerySet[Seizure]:
+    """The user's drafts that a supervisor returned, the latest returned first."""
+    return (
+        Seizure.objects.visible_to(user)
+        .filter(created_by=user, status=Seizure.Status.DRAFT, returned_at__isnull=False)
+        .with_list_relations()
+        .order_by("-returned_at", "-id")
+    )
+
+
+def next_approval_number(*, seizure: Seizure) -> int:
+    """The number the next approval of ``seizure`` will carry: 1, then 2, ..."""
+    return seizure.approvals.count() + 1
+
+
+def sharing_preview(*, seizure: Seizure, decision: SharingDecision) -> dict[str, bytes]:
+    """For each destination of ``decision``, the bytes that approving ``seizure`` (loaded
+    by seizure_get) with it would send: the same function and serialisation as the exchange,
+    over the same inputs an approval freezes."""
+    policy = sharing_policy(administration=seizure.administration)
+    inputs = PayloadInputs(
+        version=next_approval_number(seizure=seizure),
+        record=payload_record(seizure),
+        decision=decision,
+        regional_fields=frozenset(policy.regional_fields),
+    )
+    return {
+        destination: payload_bytes(seizure_payload(inputs=inputs, destination=destination))
+        for destination in decision.destinations
+    }
+
+
+def approval_payload(*, approval: Approval, destination: str) -> bytes:
+    """What the exchange sends for an approval, computed again from what it froze."""
+    return payload_bytes(seizure_payload(inputs=approval.payload_inputs(), destination=destination))
+
+
+def withdrawal_payloads(*, seizure: Seizure) -> dict[str, bytes]:
+    """What a withdrawn record's destinations are told: drop the last approved version.
+    ``seizure`` comes from seizure_get."""
+    approval = seizure.last_approval
+    if seizure.status != Seizure.Status.WITHDRAWN or approval is None:
+        return {}
+    return {
+        destination: payload_bytes(
+            withdrawal_payload(
+                member=seizure.administration.code,
+                uuid=str(seizure.uuid),
+                reference=seizure.reference,
+                version=approval.number,
+                withdrawn_at=seizure.withdrawn_at,
+                destination=destination,
+            )
+        )
+        for destination in approval.destinations
+    }
 
 
 def offence_list(*, user) -> QuerySet[Offence]:

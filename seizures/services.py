@@ -11,17 +11,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from exchange.models import SharingDecision
+from exchange.selectors import sharing_policy
+from exchange.services import validate_decision
 from ncen import audit
 from ncen.audit import Action
 from ncen.exceptions import ConflictError
-from ncen.models import Office
+from ncen.models import Notification, Office, Role, User
+from ncen.services import notify
 
-from . import attachments, rights
+from . import attachments, rights, selectors, workflow
 from .currencies import CURRENCIES
-from .models import Attachment, Code, CodeList, Item, Offence, Seizure
+from .models import Approval, Attachment, Code, CodeList, Item, Offence, Seizure
+from .snapshots import payload_record
+from .workflow import Step
 
 SEIZURE_FIELDS = (
     "occurred_at",
@@ -236,6 +243,7 @@ def _next_reference(*, seizure: Seizure, year: int) -> None:
 def _snapshot(seizure: Seizure) -> dict:
     data = audit.snapshot(seizure, SEIZURE_FIELDS)
     data["version"] = seizure.version
+    data["status"] = seizure.status
     data["items"] = [audit.snapshot(item, ITEM_FIELDS) for item in seizure.items.all()]
     data["offences"] = [audit.snapshot(o, OFFENCE_FIELDS) for o in seizure.offences.all()]
     return data
@@ -280,6 +288,15 @@ def _clean_children(*, by, items, offences, keeping=()) -> None:
 # --- Services -------------------------------------------------------------------------------
 
 
+def _lock(*, by, seizure: Seizure, refusal: str) -> Seizure:
+    """Re-read the seizure inside the transaction, locked, through the visibility choke
+    point; ``refusal`` is the message for a record ``by`` may not see."""
+    try:
+        return Seizure.objects.visible_to(by).select_for_update().get(pk=seizure.pk)
+    except Seizure.DoesNotExist:
+        raise PermissionDenied(refusal) from None
+
+
 @transaction.atomic
 def seizure_create(
     *, by, values: dict, items: list[dict], offences: list[dict] | None = None
@@ -317,11 +334,9 @@ def seizure_update(
     offences: list[dict] | None = None,
 ) -> Seizure:
     """Save changes made to the version the editor read. ``items`` and ``offences``, when
-    given, replace the record's."""
-    try:
-        locked = Seizure.objects.visible_to(by).select_for_update().get(pk=seizure.pk)
-    except Seizure.DoesNotExist:
-        raise PermissionDenied(_("You cannot edit this seizure.")) from None
+    given, replace the record's. An approved record becomes a new version waiting for review;
+    its last approval stays what the exchange knows until the new one is approved."""
+    locked = _lock(by=by, seizure=seizure, refusal=_("You cannot edit this seizure."))
     if locked.version != expected_version:
         raise ConflictError(current_version=locked.version)
     if not rights.can_edit(by, locked):
@@ -336,6 +351,9 @@ def seizure_update(
         setattr(locked, name, value)
     locked.version += 1
     locked.updated_by = by
+    revised = locked.status == Seizure.Status.APPROVED
+    if revised:
+        _enter(locked, Step.REVISE)
     locked.full_clean()
     locked.save()
     _save_children(locked, items, offences)
@@ -347,6 +365,194 @@ def seizure_update(
         before=before,
         after=_snapshot(locked),
     )
+    if revised:
+        _notify_supervisors(seizure=locked, by=by)
+    return locked
+
+
+# --- The workflow: submit, return, approve, withdraw ------------------------------------------
+
+
+def _enter(seizure: Seizure, step: Step) -> None:
+    """Apply ``step`` to a locked seizure's fields (the caller saves): the status the
+    workflow gives, and the fields that go with it."""
+    seizure.status = workflow.next_status(step, seizure)
+    now = timezone.now()
+    if seizure.status == Seizure.Status.SUBMITTED:
+        seizure.submitted_at = now
+        seizure.returned_at, seizure.return_comment = None, ""
+    if seizure.status == Seizure.Status.DRAFT:
+        seizure.submitted_at, seizure.returned_at = None, now
+    if seizure.status == Seizure.Status.WITHDRAWN:
+        seizure.submitted_at = None
+    if seizure.status != Seizure.Status.APPROVED:
+        seizure.approved_by, seizure.approved_at = None, None
+
+
+TRANSITION_FIELDS = (
+    "status",
+    "submitted_at",
+    "returned_at",
+    "return_comment",
+    "approved_by",
+    "approved_at",
+    "last_approval",
+    "withdrawn_at",
+    "withdrawal_reason",
+    "updated_at",
+)
+
+
+def _transition_audit(
+    *, by, seizure: Seizure, action: str, before: str, reason: str = "", after: dict | None = None
+) -> None:
+    audit.record(
+        action=action,
+        actor=by,
+        target=seizure,
+        before={"status": before},
+        after={"status": seizure.status, **(after or {})},
+        reason=reason,
+    )
+
+
+def _link(seizure: Seizure) -> str:
+    return reverse("seizures:detail", args=[seizure.pk])
+
+
+def _notify_supervisors(*, seizure: Seizure, by) -> None:
+    supervisors = (
+        User.objects.filter(
+            administration_id=seizure.administration_id, role=Role.SUPERVISOR, is_active=True
+        )
+        .exclude(pk=by.pk)
+        .select_related("administration")
+    )
+    notify(
+        recipients=supervisors,
+        kind=Notification.Kind.SUBMITTED,
+        subject=seizure.reference,
+        link=_link(seizure),
+        actor=by,
+    )
+
+
+def _notify_creator(*, seizure: Seizure, by, kind: str, comment: str = "") -> None:
+    creator = User.objects.select_related("administration").get(pk=seizure.created_by_id)
+    if creator.pk != by.pk:
+        notify(
+            recipients=[creator],
+            kind=kind,
+            subject=seizure.reference,
+            link=_link(seizure),
+            actor=by,
+            comment=comment,
+        )
+
+
+@transaction.atomic
+def seizure_submit(*, by, seizure: Seizure) -> Seizure:
+    """Send a draft to the administration's supervisors for review."""
+    locked = _lock(by=by, seizure=seizure, refusal=_("You cannot submit this seizure."))
+    if not rights.can_submit(by, locked):
+        raise PermissionDenied(_("Only the officer who recorded it or a supervisor submits it."))
+    before = locked.status
+    _enter(locked, Step.SUBMIT)
+    locked.save(update_fields=TRANSITION_FIELDS)
+    _transition_audit(by=by, seizure=locked, action=Action.SEIZURE_SUBMITTED, before=before)
+    _notify_supervisors(seizure=locked, by=by)
+    return locked
+
+
+@transaction.atomic
+def seizure_return(*, by, seizure: Seizure, comment: str) -> Seizure:
+    """Send a submitted record back to draft, saying what to change."""
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError({"comment": [_("Say what should be changed.")]})
+    locked = _lock(by=by, seizure=seizure, refusal=_("You cannot review this seizure."))
+    if not rights.can_review(by, locked):
+        raise PermissionDenied(_("Only supervisors of its administration review a seizure."))
+    before = locked.status
+    _enter(locked, Step.RETURN)
+    locked.return_comment = comment
+    locked.save(update_fields=TRANSITION_FIELDS)
+    _transition_audit(
+        by=by, seizure=locked, action=Action.SEIZURE_RETURNED, before=before, reason=comment
+    )
+    _notify_creator(seizure=locked, by=by, kind=Notification.Kind.RETURNED, comment=comment)
+    return locked
+
+
+@transaction.atomic
+def seizure_approve(
+    *, by, seizure: Seizure, expected_version: int, decision: SharingDecision
+) -> Approval:
+    """Approve the version of a submitted record that the supervisor read, with the sharing
+    decision; freezes what the exchange will send. Four eyes: whoever entered the record or
+    changed it last cannot approve it (the database refuses it too)."""
+    validate_decision(decision)
+    locked = _lock(by=by, seizure=seizure, refusal=_("You cannot review this seizure."))
+    if not rights.can_review(by, locked):
+        raise PermissionDenied(_("Only supervisors of its administration approve a seizure."))
+    before = locked.status
+    _enter(locked, Step.APPROVE)
+    if locked.version != expected_version:
+        raise ConflictError(current_version=locked.version)
+    if rights.is_own_work(by, locked):
+        raise PermissionDenied(
+            _(
+                "You entered this record or changed it last: another supervisor must approve "
+                "it (four eyes)."
+            )
+        )
+    policy = sharing_policy(administration=by.administration)
+    approval = Approval.objects.create(
+        seizure=locked,
+        number=selectors.next_approval_number(seizure=locked),
+        record_version=locked.version,
+        approved_by=by,
+        approved_at=timezone.now(),
+        record=payload_record(Seizure.objects.with_detail_relations().get(pk=locked.pk)),
+        regional_fields=sorted(policy.regional_fields),
+        **{**decision.as_dict(), "handling_text": decision.handling_text.strip()},
+    )
+    locked.approved_by, locked.approved_at = by, approval.approved_at
+    locked.last_approval = approval
+    locked.save(update_fields=TRANSITION_FIELDS)
+    _transition_audit(
+        by=by,
+        seizure=locked,
+        action=Action.SEIZURE_APPROVED,
+        before=before,
+        after={
+            "approval": approval.number,
+            "record_version": locked.version,
+            **decision.as_dict(),
+        },
+    )
+    _notify_creator(seizure=locked, by=by, kind=Notification.Kind.APPROVED)
+    return approval
+
+
+@transaction.atomic
+def seizure_withdraw(*, by, seizure: Seizure, reason: str) -> Seizure:
+    """Withdraw a record the exchange knows (it was approved once) that turned out wrong;
+    the exchange is told to drop it. An edited version waiting for review or correction
+    goes with it."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the record is withdrawn.")]})
+    locked = _lock(by=by, seizure=seizure, refusal=_("You cannot review this seizure."))
+    if not rights.can_review(by, locked):
+        raise PermissionDenied(_("Only supervisors of its administration withdraw a seizure."))
+    before = locked.status
+    _enter(locked, Step.WITHDRAW)
+    locked.withdrawn_at, locked.withdrawal_reason = timezone.now(), reason
+    locked.save(update_fields=TRANSITION_FIELDS)
+    _transition_audit(
+        by=by, seizure=locked, action=Action.SEIZURE_WITHDRAWN, before=before, reason=reason
+    )
     return locked
 
 
@@ -356,12 +562,9 @@ def seizure_update(
 @transaction.atomic
 def attachment_add(*, by, seizure: Seizure, upload, kind: str, caption: str = "") -> Attachment:
     """Keep an uploaded photo or document, checked by its content and size."""
-    try:
-        locked = Seizure.objects.visible_to(by).select_for_update().get(pk=seizure.pk)
-    except Seizure.DoesNotExist:
-        raise PermissionDenied(_("You cannot add to this seizure.")) from None
-    if not rights.can_edit(by, locked):
-        raise PermissionDenied(_("You cannot add to this seizure."))
+    locked = _lock(by=by, seizure=seizure, refusal=_("You cannot add to this seizure."))
+    if not rights.can_edit(by, locked) or locked.status != Seizure.Status.DRAFT:
+        raise PermissionDenied(_("Photos and documents are added to drafts only."))
     limit = settings.NCEN_ATTACHMENT_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import browse, codes, entry
+from .views import browse, codes, entry, review
 
 app_name = "seizures"
 urlpatterns = [
@@ -9,6 +9,11 @@ urlpatterns = [
     path("seizures/new/", entry.seizure_new, name="new"),
     path("seizures/<int:pk>/", browse.seizure_detail, name="detail"),
     path("seizures/<int:pk>/edit/", entry.seizure_edit, name="edit"),
+    path("seizures/review/", review.review_queue, name="review"),
+    path("seizures/<int:pk>/submit/", review.seizure_submit, name="submit"),
+    path("seizures/<int:pk>/return/", review.seizure_return, name="return"),
+    path("seizures/<int:pk>/approve/", review.seizure_approve, name="approve"),
+    path("seizures/<int:pk>/withdraw/", review.seizure_withdraw, name="withdraw"),
     path("seizures/<int:pk>/attachments/", entry.attachment_upload, name="attachment_upload"),
     path("attachments/<int:pk>/", entry.attachment_file, name="attachment"),
     path(

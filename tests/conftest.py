@@ -59,6 +59,11 @@ def fj_supervisor(fiji, suva):
 
 
 @pytest.fixture
+def fj_second_supervisor(fiji, suva):
+    return _user("fj.supervisor2", fiji, Role.SUPERVISOR, suva)
+
+
+@pytest.fixture
 def fj_admin(fiji, suva):
     return _user("fj.admin", fiji, Role.ADMINISTRATOR, suva)
 
@@ -66,6 +71,11 @@ def fj_admin(fiji, suva):
 @pytest.fixture
 def ws_officer(samoa):
     return _user("ws.officer", samoa, Role.OFFICER)
+
+
+@pytest.fixture
+def ws_supervisor(samoa):
+    return _user("ws.supervisor", samoa, Role.SUPERVISOR)
 
 
 @pytest.fixture

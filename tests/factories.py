@@ -95,3 +95,30 @@ def make_seizure(*, by, items=None, offences=None, **values):
     return services.seizure_create(
         by=by, values={**defaults, **values}, items=items, offences=offences
     )
+
+
+def decision(**overrides):
+    """A complete sharing decision: regional exchange, intelligence only, B2."""
+    from exchange.models import SharingDecision
+
+    values = {
+        "distribution": "regional",
+        "handling_code": "intelligence_only",
+        "handling_text": "",
+        "source_reliability": "B",
+        "information_accuracy": 2,
+    }
+    return SharingDecision(**{**values, **overrides})
+
+
+def submit_and_approve(seizure, *, by, approver, **decision_overrides):
+    """Submit ``seizure`` as ``by`` and approve it as ``approver``; returns the approval."""
+    from seizures import services
+
+    seizure = services.seizure_submit(by=by, seizure=seizure)
+    return services.seizure_approve(
+        by=approver,
+        seizure=seizure,
+        expected_version=seizure.version,
+        decision=decision(**decision_overrides),
+    )

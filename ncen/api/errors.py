@@ -12,12 +12,18 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from ..exceptions import ConflictError
+from ..exceptions import ConflictError, TransitionRefused
 
 
 class Conflict(exceptions.APIException):
     status_code = 409
     default_code = "conflict"
+
+
+class NotAllowedNow(Conflict):
+    """The record's status does not allow the step asked for."""
+
+    default_code = "transition_refused"
 
 
 def exception_handler(exc, context):
@@ -29,6 +35,8 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, ConflictError):
         exc = Conflict(str(exc))
+    elif isinstance(exc, TransitionRefused):
+        exc = NotAllowedNow(str(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

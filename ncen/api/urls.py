@@ -1,6 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from exchange.api import views as exchange_views
 from seizures.api import views as seizure_views
 
 from . import views
@@ -17,6 +18,7 @@ app_name = "api"
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("me/token/", views.MeTokenView.as_view(), name="me-token"),
+    path("sharing-policy/", exchange_views.SharingPolicyView.as_view(), name="sharing-policy"),
     path(
         "attachments/<int:pk>/file/",
         seizure_views.AttachmentFileView.as_view(),

@@ -10,9 +10,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from exchange.api.serializers import SharingDecisionInput
+from exchange.models import Destination
 from ncen.api.serializers import OfficeOutput, OwnOfficeField
 
-from ..models import Attachment, Code, CodeList, Item, Offence, Seizure
+from ..models import Approval, Attachment, Code, CodeList, Item, Offence, Seizure
 
 # --- Output ---------------------------------------------------------------------------------
 
@@ -174,9 +176,34 @@ class SeizureListOutput(serializers.ModelSerializer):
         ]
 
 
+class ApprovalOutput(serializers.ModelSerializer):
+    """An approved version: its number, who approved it when, and the sharing decision."""
+
+    approved_by = serializers.CharField(source="approved_by.username")
+
+    class Meta:
+        model = Approval
+        fields = [
+            "number",
+            "record_version",
+            "approved_by",
+            "approved_at",
+            "distribution",
+            "handling_code",
+            "handling_text",
+            "source_reliability",
+            "information_accuracy",
+        ]
+
+
 class SeizureOutput(SeizureListOutput):
     """The whole record, as ``with_detail_relations`` loads it."""
 
+    last_approval = ApprovalOutput(
+        allow_null=True,
+        help_text="The approved version the exchange knows; it stays while an edited version "
+        "waits for review, and after a withdrawal.",
+    )
     location_type = CodeRefField(allow_null=True)
     procedure = CodeRefField(allow_null=True)
     offences = SeizureOffenceOutput(many=True)
@@ -212,6 +239,12 @@ class SeizureOutput(SeizureListOutput):
             "created_at",
             "updated_by",
             "updated_at",
+            "submitted_at",
+            "returned_at",
+            "return_comment",
+            "last_approval",
+            "withdrawn_at",
+            "withdrawal_reason",
         ]
 
 
@@ -357,3 +390,30 @@ class SeizureUpdateInput(SeizureCreateInput):
     version = serializers.IntegerField(
         min_value=1, help_text="The version the client read; 409 if the record moved on."
     )
+
+
+class ReturnInput(serializers.Serializer):
+    comment = serializers.CharField(
+        max_length=2000, allow_blank=True, help_text="What the officer should change."
+    )
+
+
+class WithdrawInput(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000, allow_blank=True, help_text="Why the approved record is withdrawn."
+    )
+
+
+class ApproveInput(SharingDecisionInput):
+    """The sharing decision, and the record's version the supervisor read."""
+
+    version = serializers.IntegerField(
+        min_value=1, help_text="The version the supervisor read; 409 if the record moved on."
+    )
+
+
+class PreviewInput(SharingDecisionInput):
+    """A destination and a sharing decision. Parts of the decision left out take the
+    administration's defaults."""
+
+    destination = serializers.ChoiceField(choices=Destination.choices)

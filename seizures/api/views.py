@@ -1,3 +1,5 @@
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -16,22 +18,28 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from exchange.api.serializers import SharingDecisionInput
+from exchange.selectors import sharing_policy
 from ncen.api.pagination import NewestFirstCursorPagination
 
-from .. import selectors, services
+from .. import rights, selectors, services
 from ..downloads import attachment_response
 from ..filters import SeizureFilterSet
 from ..models import Attachment
 from .filters import CodeFilterSet, OffenceFilterSet
 from .serializers import (
+    ApproveInput,
     AttachmentInput,
     AttachmentOutput,
     CodeOutput,
     OffenceOutput,
+    PreviewInput,
+    ReturnInput,
     SeizureCreateInput,
     SeizureListOutput,
     SeizureOutput,
     SeizureUpdateInput,
+    WithdrawInput,
 )
 
 NADI_COCAINE = OpenApiExample(
@@ -91,6 +99,10 @@ NOT_FOUND = OpenApiResponse(description="No such seizure among those you may see
 CONFLICT = OpenApiResponse(
     description="Someone saved the record since `version` was read; nothing was changed."
 )
+NOT_NOW = OpenApiResponse(
+    description="The record's status does not allow this step (e.g. approving a draft); "
+    "`error.code` is `transition_refused` and nothing was changed."
+)
 SEIZURE_ID = OpenApiParameter(
     "id", int, OpenApiParameter.PATH, description="The seizure's id (not its reference)."
 )
@@ -141,7 +153,7 @@ class SeizureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return seizure
 
     def get_serializer_class(self):
-        return SeizureListOutput if self.action in ("list", "feed") else SeizureOutput
+        return SeizureListOutput if self.action in ("list", "feed", "queue") else SeizureOutput
 
     @extend_schema(
         summary="Every matching seizure, newest first, a page at a time",
@@ -187,15 +199,16 @@ class SeizureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return self._output(seizure, status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="Replace a draft with the edited version",
+        summary="Replace a draft or an approved record with the edited version",
         request=SeizureUpdateInput,
         parameters=[SEIZURE_ID],
         responses={200: SeizureOutput, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
     )
     def update(self, request, pk=None):
-        """Officers edit their own drafts, supervisors any draft of the administration. Send
-        the `version` you read: if someone saved in between, the answer is 409 and nothing
-        is overwritten."""
+        """Officers edit their own drafts and approved records, supervisors any of the
+        administration's. An edited approved record goes back for review as a new version;
+        its last approval stays what the exchange knows until then. Send the `version` you
+        read: if someone saved in between, the answer is 409 and nothing is overwritten."""
         seizure = self.get_object()
         data = self._input(SeizureUpdateInput, kept_code_ids=seizure.code_ids_in_use())
         version, items = data.pop("version"), data.pop("items")
@@ -231,6 +244,127 @@ class SeizureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             caption=data.validated_data["caption"],
         )
         return Response(AttachmentOutput(attachment).data, status=status.HTTP_201_CREATED)
+
+    # --- The approval workflow -------------------------------------------------------------
+
+    @extend_schema(
+        summary="Records waiting for review, the longest waiting first (supervisors)",
+        responses=SeizureListOutput(many=True),
+    )
+    @action(detail=False, methods=["get"])
+    def queue(self, request):
+        """Submitted records of your administration; empty for anyone but supervisors."""
+        page = self.paginate_queryset(selectors.review_queue(user=request.user))
+        return self.get_paginated_response(SeizureListOutput(page, many=True).data)
+
+    @extend_schema(
+        summary="Submit a draft for review",
+        request=None,
+        parameters=[SEIZURE_ID],
+        responses={200: SeizureOutput, 403: FORBIDDEN, 404: NOT_FOUND, 409: NOT_NOW},
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """The officer who recorded it, or a supervisor, sends a draft for review."""
+        return self._output(services.seizure_submit(by=request.user, seizure=self.get_object()))
+
+    @extend_schema(
+        summary="Return a submitted record to draft, with a comment (supervisors)",
+        request=ReturnInput,
+        parameters=[SEIZURE_ID],
+        responses={200: SeizureOutput, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: NOT_NOW},
+    )
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, pk=None):
+        seizure = self.get_object()
+        data = self._input(ReturnInput)
+        return self._output(
+            services.seizure_return(by=request.user, seizure=seizure, comment=data["comment"])
+        )
+
+    @extend_schema(
+        summary="Approve a submitted record with a sharing decision (supervisors)",
+        request=ApproveInput,
+        parameters=[SEIZURE_ID],
+        responses={
+            200: SeizureOutput,
+            400: INVALID,
+            403: OpenApiResponse(
+                description="Not a supervisor of the record's administration, or four eyes: "
+                "you entered the record or changed it last."
+            ),
+            404: NOT_FOUND,
+            409: OpenApiResponse(
+                description="The record is not submitted (`transition_refused`), or it changed "
+                "since `version` was read (`conflict`); nothing was changed."
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Freezes this version and what each destination of the decision will receive
+        (see `preview`)."""
+        seizure = self.get_object()
+        data = self._input(ApproveInput)
+        services.seizure_approve(
+            by=request.user,
+            seizure=seizure,
+            expected_version=data["version"],
+            decision=SharingDecisionInput.decision(data),
+        )
+        return self._output(seizure)
+
+    @extend_schema(
+        summary="Withdraw an approved record, with the reason (supervisors)",
+        request=WithdrawInput,
+        parameters=[SEIZURE_ID],
+        responses={200: SeizureOutput, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: NOT_NOW},
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        seizure = self.get_object()
+        data = self._input(WithdrawInput)
+        return self._output(
+            services.seizure_withdraw(by=request.user, seizure=seizure, reason=data["reason"])
+        )
+
+    @extend_schema(
+        summary="The payload approving would send to one destination (supervisors)",
+        parameters=[
+            SEIZURE_ID,
+            PreviewInput,
+        ],
+        responses={
+            (200, "application/json"): OpenApiResponse(
+                description="Exactly the bytes the exchange will send (canonical JSON, see "
+                "docs/exchange-payload.md), for the decision given; parts of the decision "
+                "left out take the administration's defaults."
+            ),
+            400: INVALID,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def preview(self, request, pk=None):
+        seizure = self.get_object()
+        if not rights.can_review(request.user, seizure):
+            raise PermissionDenied(_("Only supervisors of its administration preview payloads."))
+        unknown = sorted(set(request.query_params) - set(PreviewInput().fields))
+        if unknown:
+            raise ValidationError({name: [_("Unknown query parameter.")] for name in unknown})
+        defaults = sharing_policy(administration=seizure.administration).default_decision()
+        data = PreviewInput(data={**defaults.as_dict(), **request.query_params.dict()})
+        if not data.is_valid():
+            raise ValidationError(data.errors)
+        decision = SharingDecisionInput.decision(data.validated_data)
+        destination = data.validated_data["destination"]
+        if destination not in decision.destinations:
+            raise ValidationError(
+                {"destination": [_("The distribution chosen does not share with it.")]}
+            )
+        body = selectors.sharing_preview(seizure=seizure, decision=decision)[destination]
+        return HttpResponse(body, content_type="application/json")
 
 
 class AttachmentFileView(APIView):

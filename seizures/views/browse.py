@@ -11,13 +11,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
+from exchange.models import Destination
+from ncen.audit import Action
 from ncen.paginator import CappedPaginator
 
-from .. import rights, selectors
+from .. import rights, selectors, workflow
 from ..exports import export_rows, write_csv, write_xlsx
 from ..filters import SeizureFilterSet
+from ..forms import ReturnForm, WithdrawForm
 from ..models import Attachment, Seizure
 from ..services import SEIZURE_FIELDS
+from ..workflow import Step
 
 PAGE_SIZE = 50
 EXPORT_FORMATS = {
@@ -109,21 +113,57 @@ def _export_refused(filterset: SeizureFilterSet, unknown: list[str]) -> HttpResp
 
 @login_required
 def seizure_detail(request, pk: int):
-    seizure = selectors.seizure_get(user=request.user, pk=pk)
+    return render_detail(request, selectors.seizure_get(user=request.user, pk=pk))
+
+
+def render_detail(request, seizure: Seizure, status: int = 200):
+    """The detail page of a seizure loaded by selectors.seizure_get, with the workflow steps
+    the user may take now."""
+    user = request.user
     attachments = list(seizure.attachments.all())
     history = [
-        {"entry": entry, "changed": _changed_labels(entry.before, entry.after)}
+        {
+            "entry": entry,
+            "changed": _changed_labels(entry.before, entry.after)
+            if entry.action in EDIT_ACTIONS
+            else [],
+        }
         for entry in selectors.seizure_history(seizure=seizure)
     ]
+    approval = seizure.last_approval
     context = {
         "seizure": seizure,
         "transit_countries": [countries.name(code) or code for code in seizure.transit_countries],
         "photos": [a for a in attachments if a.kind == Attachment.Kind.PHOTO],
         "documents": [a for a in attachments if a.kind != Attachment.Kind.PHOTO],
         "history": history,
-        "can_edit": rights.can_edit(request.user, seizure),
+        "can_edit": rights.can_edit(user, seizure),
+        "can_submit": rights.can_submit(user, seizure) and workflow.allowed(Step.SUBMIT, seizure),
+        "can_review": rights.can_review(user, seizure) and workflow.allowed(Step.APPROVE, seizure),
+        "can_withdraw": rights.can_review(user, seizure)
+        and workflow.allowed(Step.WITHDRAW, seizure),
+        "own_work": rights.is_own_work(user, seizure),
+        "approval": approval,
+        "approved_payloads": [
+            (
+                Destination(destination),
+                selectors.approval_payload(approval=approval, destination=destination).decode(),
+            )
+            for destination in (approval.destinations if approval else ())
+        ],
+        "withdrawal_payloads": [
+            (Destination(destination), body.decode())
+            for destination, body in selectors.withdrawal_payloads(seizure=seizure).items()
+        ],
+        "return_form": ReturnForm(),
+        "withdraw_form": WithdrawForm(),
     }
-    return render(request, "seizures/detail.html", context)
+    return render(request, "seizures/detail.html", context, status=status)
+
+
+# Audit actions whose entries carry the record's snapshots (the others, the workflow's
+# steps, carry its status and say why in their reason).
+EDIT_ACTIONS = frozenset({Action.SEIZURE_CREATED, Action.SEIZURE_UPDATED})
 
 
 # The order a reader meets the fields in the record (stored snapshots, being jsonb, come

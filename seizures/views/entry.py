@@ -135,10 +135,13 @@ def seizure_edit(request, pk: int):
                 circumstances,
             )
         else:
+            saved = (
+                _("Seizure %(reference)s is saved (version %(version)d) and sent for review.")
+                if seizure.status == seizure.Status.SUBMITTED
+                else _("Seizure %(reference)s is saved (version %(version)d).")
+            )
             messages.success(
-                request,
-                _("Seizure %(reference)s is saved (version %(version)d).")
-                % {"reference": seizure.reference, "version": seizure.version},
+                request, saved % {"reference": seizure.reference, "version": seizure.version}
             )
             return redirect("seizures:detail", pk=seizure.pk)
     context = {

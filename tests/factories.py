@@ -95,3 +95,11 @@ def make_seizure(*, by, items=None, offences=None, **values):
     return services.seizure_create(
         by=by, values={**defaults, **values}, items=items, offences=offences
     )
+
+
+def make_person(*, by, documents=None, **values):
+    """A suspected person recorded through the service, as an officer would."""
+    from persons import services
+
+    values.setdefault("full_name", "Sione Taufa")
+    return services.person_create(by=by, values=values, documents=documents or [])

@@ -19,6 +19,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "ncen",
     "seizures",
+    "persons",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -208,6 +209,10 @@ CELERY_BEAT_SCHEDULE = {
     "deactivate-unused-accounts": {
         "task": "ncen.tasks.deactivate_unused_accounts",
         "schedule": crontab(hour=2, minute=15),
+    },
+    "find-duplicate-persons": {
+        "task": "persons.tasks.find_duplicate_persons",
+        "schedule": crontab(hour=3, minute=0),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / ".data" / "celerybeat-schedule")

@@ -46,7 +46,7 @@ class PersonFilterSet(NcenFilterSet):
     def filter_phone(self, queryset, name, value):
         return queryset.filter(phone_keys__contains=[phone_key(value)])
 
-    def filter_nationality(self, queryset, name, value):
+    def filter_nationality(self, queryset, name, value: str):
         return queryset.filter(nationalities__contains=[value])
 
 

@@ -423,7 +423,11 @@ def business_cases(*, user, business: Business) -> list[CaseAppearance]:
 
 
 def _conveyance_query(identifier: str) -> SearchQuery:
-    return SearchQuery(identifier, config="simple", search_type="phrase")
+    """Cases naming the identifier as written ("MSCU 123456-7") or run together
+    ("MSCU1234567"): the seizures' search vector holds their conveyance fields."""
+    return SearchQuery(identifier, config="simple", search_type="phrase") | SearchQuery(
+        identifier_key(identifier).lower(), config="simple"
+    )
 
 
 def conveyance_cases(*, user, conveyance: Conveyance) -> list[CaseAppearance]:

@@ -192,6 +192,11 @@ SPECTACULAR_SETTINGS = {
         "TaskRunStatusEnum": "ncen.models.TaskRun.Status",
         "AttachmentKindEnum": "seizures.models.Attachment.Kind",
         "OfficeKindEnum": "ncen.models.Office.Kind",
+        "RoleEnum": "ncen.models.Role",
+        "LinkRoleEnum": "persons.models.LinkRole",
+        "IdentityDocumentKindEnum": "persons.models.IdentityDocument.Kind",
+        "BusinessKindEnum": "persons.models.Business.Kind",
+        "ConveyanceKindEnum": "persons.models.Conveyance.Kind",
     },
 }
 

@@ -3,6 +3,8 @@ to cases and the match endpoints. Output reads only what the selectors load."""
 
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from seizures.api.serializers import CountryCodeField
@@ -231,6 +233,7 @@ class ConveyanceInput(serializers.Serializer):
     notes = serializers.CharField(allow_blank=True, default="")
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class _VisibleField(serializers.PrimaryKeyRelatedField):
     """A record of the requesting user's administration, by id."""
 

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Func, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from seizures.models import Seizure
@@ -485,3 +486,55 @@ def related_cases(*, user, seizure: Seizure, links: list[CaseLink]) -> list[Case
             ):
                 found[pk].append(label % {"number": value})
     return _appearances(found, user)
+
+
+# --- Link chart ---------------------------------------------------------------------------
+
+CHART_LIMIT = 300  # links drawn at most: beyond that a chart is no longer readable
+
+
+def _node(record) -> dict:
+    kind = "seizure" if isinstance(record, Seizure) else record._meta.model_name
+    url = (
+        reverse("seizures:detail", args=[record.pk])
+        if kind == "seizure"
+        else record.get_absolute_url()
+    )
+    return {"id": f"{kind}-{record.pk}", "label": str(record), "kind": kind, "url": url}
+
+
+def link_graph(*, user, centre) -> dict:
+    """The chart around a person, business, conveyance or case, two hops out: around a
+    record, its cases and everyone and everything else in them; around a case, its records
+    and their other cases. ``{"centre": id, "nodes": [...], "edges": [...]}``."""
+    links = CaseLink.objects.visible_to(user).with_targets()
+    if isinstance(centre, Seizure):
+        first = list(links.filter(seizure=centre)[:CHART_LIMIT])
+        others = Q(pk__in=[])
+        for field in ("person", "business", "conveyance"):
+            ids = {getattr(link, f"{field}_id") for link in first} - {None}
+            if ids:
+                others |= Q(**{f"{field}_id__in": ids})
+        second = list(links.filter(others).exclude(seizure=centre)[:CHART_LIMIT])
+    else:
+        field = centre._meta.model_name
+        cases = links.filter(**{field: centre}).values("seizure_id")
+        first, second = list(links.filter(seizure_id__in=cases)[:CHART_LIMIT]), []
+    nodes = {_node(centre)["id"]: _node(centre)}
+    edges = []
+    for link in [*first, *second]:
+        case, target = _node(link.seizure), _node(link.target)
+        nodes.setdefault(case["id"], case)
+        nodes.setdefault(target["id"], target)
+        edges.append(
+            {
+                "id": f"link-{link.pk}",
+                "source": target["id"],
+                "target": case["id"],
+                "label": link.get_role_display(),
+                # For the list under the chart, which says the same in words.
+                "source_label": target["label"],
+                "target_label": case["label"],
+            }
+        )
+    return {"centre": _node(centre)["id"], "nodes": list(nodes.values()), "edges": edges}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import duplicates, links, records
+from .views import charts, duplicates, links, records
 
 app_name = "persons"
 urlpatterns = [
@@ -23,4 +23,5 @@ urlpatterns = [
     path("conveyances/<int:pk>/edit/", records.conveyance_edit, name="conveyance_edit"),
     path("seizures/<int:pk>/add/<str:kind>/", links.link_add, name="link_add"),
     path("links/<int:pk>/remove/", links.link_remove, name="link_remove"),
+    path("chart/<str:kind>/<int:pk>/", charts.link_chart, name="chart"),
 ]

@@ -1,6 +1,6 @@
 """An officer adds a suspect to a case: types the name misspelled, sees the person already
-on record proposed with the reasons, links them; the person's page lists both cases.
-Real Chromium against the live server."""
+on record proposed with the reasons, links them; the person's page lists both cases, and
+the link chart draws them. Real Chromium against the live server."""
 
 from datetime import date
 
@@ -54,3 +54,13 @@ def test_officer_links_an_existing_suspect_found_by_a_misspelled_name(
     expect(cases).to_contain_text(earlier.reference)
     expect(cases).to_contain_text(today.reference)
     expect(cases).to_contain_text("Passenger")
+
+    page.get_by_role("link", name="Link chart").click()
+    expect(page.locator("#chart canvas").first).to_be_visible()
+    assert page.evaluate("window.ncenChart.nodes().length") == 3
+    links = page.locator("ul.chart-links")
+    expect(links).to_contain_text(f"Josefa Ravulo · Courier · {earlier.reference}")
+    expect(links).to_contain_text(f"Josefa Ravulo · Passenger · {today.reference}")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Save as image").click()
+    assert download_info.value.suggested_filename == f"chart-person-{courier.pk}.png"

@@ -65,10 +65,11 @@ MERGED_LIST_FIELDS = ("aliases", "nationalities", "addresses", "phones")
 # covers. ``ncen_unaccent`` is the immutable wrapper the migration installs. The alias is
 # the table's: ``p`` for persons, ``b`` for businesses. generate_data uses the same SQL.
 PERSON_NAME_KEY_SQL = (
-    "ncen_unaccent(lower(concat_ws(' ', p.full_name, array_to_string(p.aliases, ' '))))"
+    "ncen_unaccent(lower(concat_ws(' ', p.full_name, NULLIF(array_to_string(p.aliases, ' '), ''))))"
 )
 BUSINESS_NAME_KEY_SQL = (
-    "ncen_unaccent(lower(concat_ws(' ', b.name, array_to_string(b.trading_names, ' '))))"
+    "ncen_unaccent(lower(concat_ws(' ', b.name, "
+    "NULLIF(array_to_string(b.trading_names, ' '), ''))))"
 )
 
 

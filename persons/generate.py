@@ -608,9 +608,11 @@ def load_persons(*, administration, created_by: int, people: list[dict]) -> int:
     now = timezone.now()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TEMP TABLE generate_person ON COMMIT DROP "
+            "CREATE TEMP TABLE IF NOT EXISTS generate_person ON COMMIT DROP "
             "AS SELECT * FROM persons_person WITH NO DATA"
         )
+        # Still there when the caller's transaction holds several batches.
+        cursor.execute("TRUNCATE generate_person")
         ids = _next_ids(cursor, "persons_person", len(people))
         with cursor.cursor.copy(
             f"COPY generate_person ({', '.join(PERSON_COLUMNS)}) FROM STDIN"
@@ -683,9 +685,11 @@ def generate_businesses(*, administration, created_by: int, count: int, rng: Ran
     kinds = [kind for kind, _label in Business.Kind.choices]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TEMP TABLE generate_business ON COMMIT DROP "
+            "CREATE TEMP TABLE IF NOT EXISTS generate_business ON COMMIT DROP "
             "AS SELECT * FROM persons_business WITH NO DATA"
         )
+        # Still there when the caller's transaction holds several batches.
+        cursor.execute("TRUNCATE generate_business")
         ids = _next_ids(cursor, "persons_business", count)
         with cursor.cursor.copy(
             f"COPY generate_business ({', '.join(BUSINESS_COLUMNS)}) FROM STDIN"

@@ -2218,9 +2218,9 @@ class Command(BaseCommand):
                 count=options["businesses"],
                 rng=rng,
             )
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM (ANALYZE) persons_person, persons_identitydocument")
-            cursor.execute("VACUUM (ANALYZE) persons_business")
+            cursor.execute(f"{command} persons_person, persons_identitydocument, persons_business")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {options['persons']:,} persons and {options['businesses']:,} "

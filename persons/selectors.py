@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.contrib.postgres.search import SearchQuery, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchQuery, TrigramSimilarity, TrigramWordSimilarity
 from django.db import connection, transaction
 from django.db.models import Func, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Lower
@@ -29,10 +29,12 @@ from .models import (
     PersonMerge,
 )
 
-# How many candidates a match proposes at most, and how similar a name must be to count
-# (pg_trgm's word similarity, 0 to 1).
+# How many candidates a match proposes at most, and how similar a name must be to be a
+# candidate (pg_trgm's word similarity, which the trigram index answers, 0 to 1). Below 0.6
+# a common given name alone ("josefa") lets tens of thousands of rows through at a million
+# persons; a name with one mistake stays above it (see bench/README.md).
 MATCH_LIMIT = 10
-NAME_THRESHOLD = 0.45
+NAME_THRESHOLD = 0.6
 # The parts of the score. An identical document outweighs everything else together.
 SCORE_DOCUMENT = 100
 SCORE_PHONE = 60
@@ -46,6 +48,18 @@ SCORE_NATIONALITY = 5
 def _name_key(text: str):
     """The query text as ``name_key`` holds names: lowercased, then unaccented."""
     return Func(Lower(Value(text)), function="ncen_unaccent")
+
+
+def _name_similarity(text: str):
+    """How alike the typed name and a record's names are, 0 to 1: the mean of pg_trgm's word
+    similarity (the best-matching stretch of the record's names, so that an alias or a
+    missing middle name costs little) and its plain similarity (the whole, so that, of two
+    records equally close, the one with nothing extra ranks first). Both compare sets of
+    trigrams word by word, so the order of the words does not matter."""
+    return (
+        TrigramWordSimilarity(_name_key(text), "name_key")
+        + TrigramSimilarity("name_key", _name_key(text))
+    ) / 2
 
 
 # --- Lists and records --------------------------------------------------------------------
@@ -231,14 +245,14 @@ def person_match(*, user, probe: Probe, limit: int = MATCH_LIMIT, exclude=()) ->
             )
             similarity = dict(
                 visible.filter(name_key__trigram_word_similar=_name_key(name))
-                .annotate(similarity=TrigramWordSimilarity(_name_key(name), "name_key"))
+                .annotate(similarity=_name_similarity(name))
                 .order_by("-similarity", "pk")
                 .values_list("pk", "similarity")[: limit * 3]
             )
         if ids:
             similarity |= dict(
                 visible.filter(pk__in=ids - set(similarity))
-                .annotate(similarity=TrigramWordSimilarity(_name_key(name), "name_key"))
+                .annotate(similarity=_name_similarity(name))
                 .values_list("pk", "similarity")
             )
     ids |= set(similarity)
@@ -283,7 +297,7 @@ def business_match(*, user, name: str, identifier: str = "", limit: int = MATCH_
             )
             similarity = dict(
                 visible.filter(Q(name_key__trigram_word_similar=_name_key(name)) | Q(pk__in=exact))
-                .annotate(similarity=TrigramWordSimilarity(_name_key(name.strip()), "name_key"))
+                .annotate(similarity=_name_similarity(name.strip()))
                 .order_by("-similarity", "pk")
                 .values_list("pk", "similarity")[: limit * 3]
             )

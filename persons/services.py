@@ -467,8 +467,9 @@ def _require_judge(by) -> None:
 DUPLICATE_NAME_THRESHOLD = 0.6
 DUPLICATE_BATCH = 1000
 
-# Pairs not yet stored, of persons not merged, that share a document number, or whose names
-# are similar and whose years of birth do not disagree.
+# Pairs of persons not merged that share a document number, or whose names are similar and
+# whose years of birth do not disagree. UNION ALL, not UNION, so that LIMIT stops the scan
+# once a batch is found; a pair found both ways is stored once (ON CONFLICT DO NOTHING).
 _CANDIDATE_PAIRS_SQL = """
     SELECT a.id, b.id, similarity(a.name_key, b.name_key)
     FROM persons_person AS a
@@ -478,7 +479,7 @@ _CANDIDATE_PAIRS_SQL = """
      AND (a.birth_year IS NULL OR b.birth_year IS NULL OR a.birth_year = b.birth_year)
     WHERE a.administration_id = %(administration)s
       AND a.merged_into_id IS NULL AND b.merged_into_id IS NULL
-    UNION
+    UNION ALL
     SELECT a.id, b.id, similarity(a.name_key, b.name_key)
     FROM persons_identitydocument AS da
     JOIN persons_identitydocument AS db

@@ -72,6 +72,15 @@ class _NominalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         )
         return Response(self.serializer_class(record).data, status=status.HTTP_201_CREATED)
 
+    def update(self, request, pk=None):
+        """The whole record as it should now be; fields left out take their empty value."""
+        record = self.get_object()
+        values = _validated(self.input_class, request.data, request)
+        record = getattr(services, f"{self.kind}_update")(
+            by=request.user, **{self.kind: record}, **self._arguments(values)
+        )
+        return Response(self.serializer_class(record).data)
+
     def _arguments(self, values: dict) -> dict:
         return {"values": values}
 
@@ -94,6 +103,11 @@ class _NominalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         summary="Record a suspected person",
         request=PersonInput,
         responses={201: PersonOutput, 400: INVALID},
+    ),
+    update=extend_schema(
+        summary="Replace a person's record, documents included",
+        request=PersonInput,
+        responses={200: PersonOutput, 400: INVALID, 404: NOT_FOUND},
     ),
     match=extend_schema(
         summary="Persons who could be the one described",
@@ -129,6 +143,11 @@ class PersonViewSet(_NominalViewSet):
         request=BusinessInput,
         responses={201: BusinessOutput, 400: INVALID},
     ),
+    update=extend_schema(
+        summary="Replace a business's record",
+        request=BusinessInput,
+        responses={200: BusinessOutput, 400: INVALID, 404: NOT_FOUND},
+    ),
     match=extend_schema(
         summary="Businesses that could be the one described (name, registration or tax number)",
         parameters=[MATCH_INPUTS["business"]],
@@ -156,6 +175,11 @@ class BusinessViewSet(_NominalViewSet):
         summary="Record a vessel, aircraft, vehicle or container",
         request=ConveyanceInput,
         responses={201: ConveyanceOutput, 400: INVALID},
+    ),
+    update=extend_schema(
+        summary="Replace a conveyance's record",
+        request=ConveyanceInput,
+        responses={200: ConveyanceOutput, 400: INVALID, 404: NOT_FOUND},
     ),
     match=extend_schema(
         summary="Conveyances whose identifier is, or starts with, `q`",

@@ -30,11 +30,11 @@ def link_add(request, pk: int, kind: str):
     form = LinkForm(request.POST or None, seizure=seizure)
     if request.method == "POST" and form.is_valid():
         target_id = request.POST.get(kind, "")
-        target = (
-            get_object_or_404(KINDS[kind].objects.visible_to(request.user), pk=int(target_id or 0))
-            if target_id.isdigit()
-            else None
-        )
+        target = None
+        if target_id.isdigit():
+            target = get_object_or_404(
+                KINDS[kind].objects.visible_to(request.user), pk=int(target_id)
+            )
         if target is None:
             form.add_error(None, _("Choose the record to link."))
         else:

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from django_countries.fields import CountryField
 
 from ncen.models import Administration
@@ -136,6 +137,10 @@ class Person(NominalRecord):
 
     def get_absolute_url(self) -> str:
         return reverse("persons:person_detail", args=[self.pk])
+
+    @property
+    def nationality_names(self) -> list[str]:
+        return [countries.name(code) or code for code in self.nationalities]
 
     @property
     def birth(self) -> str:

@@ -175,9 +175,11 @@ class Probe:
 
 @dataclass
 class Candidate:
-    record: Person | Business
+    record: Person | Business | Conveyance
     score: int
     reasons: list[str]
+    # Orders candidates of equal score: the closer name first.
+    similarity: float = 0.0
 
     @property
     def explanation(self) -> str:
@@ -211,7 +213,7 @@ def _score_person(person: Person, probe: Probe, similarity: float) -> Candidate:
     if probe.nationality and probe.nationality in person.nationalities:
         score += SCORE_NATIONALITY
         reasons.append(_("same nationality"))
-    return Candidate(record=person, score=score, reasons=reasons)
+    return Candidate(record=person, score=score, reasons=reasons, similarity=similarity)
 
 
 def person_match(*, user, probe: Probe, limit: int = MATCH_LIMIT, exclude=()) -> list[Candidate]:
@@ -258,7 +260,7 @@ def person_match(*, user, probe: Probe, limit: int = MATCH_LIMIT, exclude=()) ->
     ids |= set(similarity)
     persons = visible.filter(pk__in=ids).prefetch_related("documents")
     candidates = [_score_person(p, probe, similarity.get(p.pk, 0.0)) for p in persons]
-    candidates.sort(key=lambda c: (-c.score, c.record.pk))
+    candidates.sort(key=lambda c: (-c.score, -c.similarity, c.record.pk))
     return candidates[:limit]
 
 
@@ -312,8 +314,15 @@ def business_match(*, user, name: str, identifier: str = "", limit: int = MATCH_
             reasons.append(
                 _("name %(percent)d%% similar") % {"percent": round(similarity[business.pk] * 100)}
             )
-        candidates.append(Candidate(record=business, score=score, reasons=reasons))
-    candidates.sort(key=lambda c: (-c.score, c.record.pk))
+        candidates.append(
+            Candidate(
+                record=business,
+                score=score,
+                reasons=reasons,
+                similarity=similarity.get(business.pk, 0.0),
+            )
+        )
+    candidates.sort(key=lambda c: (-c.score, -c.similarity, c.record.pk))
     return candidates[:limit]
 
 
@@ -331,7 +340,7 @@ def conveyance_match(*, user, identifier: str, limit: int = MATCH_LIMIT):
         )
         for conveyance in conveyances.order_by("identifier_key")[:limit]
     ]
-    candidates.sort(key=lambda c: (-c.score, c.record.pk))
+    candidates.sort(key=lambda c: (-c.score, -c.similarity, c.record.pk))
     return candidates
 
 

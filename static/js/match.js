@@ -31,7 +31,8 @@
       }
       var score = document.createElement("span");
       score.className = "score";
-      score.textContent = " " + candidate.score + " ";
+      score.dataset.label = list.dataset.scoreLabel;
+      score.textContent = candidate.score;
       item.appendChild(score);
       var reasons = document.createElement("span");
       reasons.className = "reasons";

@@ -94,3 +94,45 @@ def test_the_seizure_panel_is_pinned_however_many_links(fj_officer):
     pinned = _queries(client, f"/seizures/{seizure.pk}/")
     link(8, 2)
     assert _queries(client, f"/seizures/{seizure.pk}/") == pinned
+
+
+def test_the_person_page_is_pinned_however_many_cases(fj_officer):
+    """Session, user, the person and their documents, the audit entry of the reading (lock,
+    chain head, insert, in a savepoint), then one query each for their links, others
+    sharing a document, others sharing a phone, those others' links, the cases and the
+    merges that may be undone."""
+    client = signed_in_client(fj_officer)
+    person = make_person(by=fj_officer, phones=["679 990 0001"])
+
+    def cases(count):
+        for _ in range(count):
+            services.link_add(
+                by=fj_officer, seizure=make_seizure(by=fj_officer), person=person, role="courier"
+            )
+            namesake = make_person(by=fj_officer, phones=["+679 990 0001"])
+            services.link_add(
+                by=fj_officer, seizure=make_seizure(by=fj_officer), person=namesake, role="driver"
+            )
+
+    cases(1)
+    assert _queries(client, f"/persons/{person.pk}/") == 16
+    cases(5)
+    assert _queries(client, f"/persons/{person.pk}/") == 16
+
+
+def test_the_duplicates_queue_is_pinned(fj_supervisor):
+    from persons.tasks import find_duplicate_persons
+
+    client = signed_in_client(fj_supervisor)
+
+    def twins(count, start):
+        for n in range(start, start + count):
+            number = {"kind": "passport", "number": f"FJ{n:06d}"}
+            make_person(by=fj_supervisor, full_name=f"Josefa Ravulo {n}", documents=[number])
+            make_person(by=fj_supervisor, full_name=f"Josefa Ravula {n}", documents=[number])
+        find_duplicate_persons.apply()
+
+    twins(2, 0)
+    assert _queries(client, "/persons/duplicates/") == 9
+    twins(6, 2)
+    assert _queries(client, "/persons/duplicates/") == 9

@@ -97,10 +97,10 @@ def test_the_seizure_panel_is_pinned_however_many_links(fj_officer):
 
 
 def test_the_person_page_is_pinned_however_many_cases(fj_officer):
-    """Session, user, the person and their documents, the audit entry of the reading (lock,
-    chain head, insert, in a savepoint), then one query each for their links, others
-    sharing a document, others sharing a phone, those others' links, the cases and the
-    merges that may be undone."""
+    """Session, user, the person and their documents; six statements for the audit entry of
+    the reading (savepoint, chain lock, jsonb round trip, chain head, insert, release); then
+    one query each for their links, others sharing a document, others sharing a phone, those
+    others' links, the cases and the merges that may be undone."""
     client = signed_in_client(fj_officer)
     person = make_person(by=fj_officer, phones=["679 990 0001"])
 

@@ -470,8 +470,12 @@ DUPLICATE_BATCH = 1000
 # Pairs of persons not merged that share a document number, or whose names are similar and
 # whose years of birth do not disagree. UNION ALL, not UNION, so that LIMIT stops the scan
 # once a batch is found; a pair found both ways is stored once (ON CONFLICT DO NOTHING).
-_CANDIDATE_PAIRS_SQL = """
-    SELECT a.id, b.id, similarity(a.name_key, b.name_key)
+# The name similarity the match shows (persons.selectors._name_similarity), between the two.
+_PAIR_SIMILARITY = (
+    "(word_similarity(a.name_key, b.name_key) + similarity(a.name_key, b.name_key)) / 2"
+)
+_CANDIDATE_PAIRS_SQL = f"""
+    SELECT a.id, b.id, {_PAIR_SIMILARITY}
     FROM persons_person AS a
     JOIN persons_person AS b
       ON b.administration_id = a.administration_id AND b.id > a.id
@@ -480,7 +484,7 @@ _CANDIDATE_PAIRS_SQL = """
     WHERE a.administration_id = %(administration)s
       AND a.merged_into_id IS NULL AND b.merged_into_id IS NULL
     UNION ALL
-    SELECT a.id, b.id, similarity(a.name_key, b.name_key)
+    SELECT a.id, b.id, {_PAIR_SIMILARITY}
     FROM persons_identitydocument AS da
     JOIN persons_identitydocument AS db
       ON db.number_key = da.number_key AND db.person_id > da.person_id
@@ -488,7 +492,7 @@ _CANDIDATE_PAIRS_SQL = """
     JOIN persons_person AS b ON b.id = db.person_id AND b.administration_id = a.administration_id
     WHERE a.administration_id = %(administration)s
       AND a.merged_into_id IS NULL AND b.merged_into_id IS NULL
-"""
+"""  # noqa: S608 - constant SQL
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from exchange.api import views as exchange_views
+from persons.api import views as person_views
 from seizures.api import views as seizure_views
 
 from . import views
@@ -13,6 +14,10 @@ router.register("tasks", views.TaskRunViewSet, basename="task-run")
 router.register("seizures", seizure_views.SeizureViewSet, basename="seizure")
 router.register("offences", seizure_views.OffenceViewSet, basename="offence")
 router.register("codes", seizure_views.CodeViewSet, basename="code")
+router.register("persons", person_views.PersonViewSet, basename="person")
+router.register("businesses", person_views.BusinessViewSet, basename="business")
+router.register("conveyances", person_views.ConveyanceViewSet, basename="conveyance")
+router.register("links", person_views.CaseLinkViewSet, basename="case-link")
 
 app_name = "api"
 urlpatterns = [

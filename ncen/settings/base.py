@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "ncen",
     "seizures",
     "exchange",
+    "persons",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -198,6 +199,11 @@ SPECTACULAR_SETTINGS = {
         "TaskRunStatusEnum": "ncen.models.TaskRun.Status",
         "AttachmentKindEnum": "seizures.models.Attachment.Kind",
         "OfficeKindEnum": "ncen.models.Office.Kind",
+        "RoleEnum": "ncen.models.Role",
+        "LinkRoleEnum": "persons.models.LinkRole",
+        "IdentityDocumentKindEnum": "persons.models.IdentityDocument.Kind",
+        "BusinessKindEnum": "persons.models.Business.Kind",
+        "ConveyanceKindEnum": "persons.models.Conveyance.Kind",
     },
 }
 
@@ -215,6 +221,10 @@ CELERY_BEAT_SCHEDULE = {
     "deactivate-unused-accounts": {
         "task": "ncen.tasks.deactivate_unused_accounts",
         "schedule": crontab(hour=2, minute=15),
+    },
+    "find-duplicate-persons": {
+        "task": "persons.tasks.find_duplicate_persons",
+        "schedule": crontab(hour=3, minute=0),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / ".data" / "celerybeat-schedule")

@@ -2075,7 +2075,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--seizures", type=int, required=True, help="How many to create.")
+        parser.add_argument("--seizures", type=int, default=0, help="How many to create.")
+        parser.add_argument(
+            "--persons", type=int, default=0, help="Suspected persons to create (see persons)."
+        )
+        parser.add_argument("--businesses", type=int, default=0, help="Businesses to create.")
         parser.add_argument("--administration", default="FJ", help="Its code (default FJ).")
         parser.add_argument("--seed", type=int, default=None, help="Random seed, to repeat a run.")
         parser.add_argument("--batch", type=int, default=50000, help="Seizures per COPY batch.")
@@ -2091,8 +2095,14 @@ class Command(BaseCommand):
             )
         total = options["seizures"]
         batch_size = options["batch"]
-        if total < 1 or batch_size < 1:
-            raise CommandError("--seizures and --batch must be at least 1.")
+        if (
+            total < 0
+            or batch_size < 1
+            or not (total or options["persons"] or options["businesses"])
+        ):
+            raise CommandError(
+                "Give --seizures, --persons or --businesses (at least 1), and --batch of 1 or more."
+            )
         code = options["administration"].upper()
         try:
             administration = Administration.objects.get(code=code)
@@ -2115,6 +2125,10 @@ class Command(BaseCommand):
                 "Run: NCEN_DEMO_MODE=true python manage.py seed_demo"
             )
         seed = options["seed"] if options["seed"] is not None else secrets.randbelow(10**9)
+        if options["persons"] or options["businesses"]:
+            self._nominal(administration, officers[0], options, seed)
+        if not total:
+            return
         codes = Codes()
         generator = Generator(
             administration=administration,
@@ -2179,6 +2193,38 @@ class Command(BaseCommand):
                 f"({counts['seizures'] / loaded:,.0f} seizures/s and "
                 f"{(counts['seizures'] + counts['items'] + counts['offences']) / loaded:,.0f} "
                 f"rows/s while loading)."
+            )
+        )
+
+    def _nominal(self, administration, officer: int, options, seed: int) -> None:
+        from persons import generate
+
+        rng = Random(seed)  # noqa: S311 - made-up data, repeatable by seed
+        started = time.monotonic()
+        if options["persons"]:
+            self.stdout.write(f"Generating {options['persons']:,} persons (seed {seed}).")
+            generate.generate_persons(
+                administration=administration,
+                created_by=officer,
+                count=options["persons"],
+                rng=rng,
+                batch=options["batch"],
+                say=self.stdout.write,
+            )
+        if options["businesses"]:
+            generate.generate_businesses(
+                administration=administration,
+                created_by=officer,
+                count=options["businesses"],
+                rng=rng,
+            )
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+        with connection.cursor() as cursor:
+            cursor.execute(f"{command} persons_person, persons_identitydocument, persons_business")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {options['persons']:,} persons and {options['businesses']:,} "
+                f"businesses in {time.monotonic() - started:.0f}s."
             )
         )
 

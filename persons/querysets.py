@@ -1,0 +1,45 @@
+"""The visibility choke point of nominal records: a user sees their own administration's
+persons, businesses, conveyances and links, and no other's."""
+
+from django.db import models
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+class _OwnAdministration(models.QuerySet):
+    def visible_to(self, user):
+        if not _active(user):
+            return self.none()
+        return self.filter(administration_id=user.administration_id)
+
+
+class PersonQuerySet(_OwnAdministration):
+    def current(self):
+        """Persons not merged into another."""
+        return self.filter(merged_into__isnull=True)
+
+
+class BusinessQuerySet(_OwnAdministration):
+    pass
+
+
+class ConveyanceQuerySet(_OwnAdministration):
+    pass
+
+
+class DuplicatePairQuerySet(_OwnAdministration):
+    pass
+
+
+class CaseLinkQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Links of the seizures ``user`` may see (a link never crosses administrations:
+        the services refuse it)."""
+        if not _active(user):
+            return self.none()
+        return self.filter(seizure__administration_id=user.administration_id)
+
+    def with_targets(self):
+        return self.select_related("seizure", "offence", "person", "business", "conveyance")

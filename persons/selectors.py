@@ -1,0 +1,563 @@
+"""Every read of nominal records goes through ``visible_to``; so do matching and correlation.
+
+Matching ranks candidates with a score a person can check: each part of the score comes
+with its reason ("same passport number", "name 92% similar", "same year of birth").
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.postgres.search import SearchQuery, TrigramSimilarity, TrigramWordSimilarity
+from django.db import connection, transaction
+from django.db.models import Func, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Lower
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from seizures.models import Seizure
+
+from .keys import identifier_key, phone_keys
+from .models import (
+    Business,
+    CaseLink,
+    Conveyance,
+    DuplicatePair,
+    IdentityDocument,
+    Person,
+    PersonMerge,
+)
+
+# How many candidates a match proposes at most, and how similar a name must be to be a
+# candidate (pg_trgm's word similarity, which the trigram index answers, 0 to 1). Below 0.6
+# a common given name alone ("josefa") lets tens of thousands of rows through at a million
+# persons; a name with one mistake stays above it (see bench/README.md).
+MATCH_LIMIT = 10
+NAME_THRESHOLD = 0.6
+# The parts of the score. An identical document outweighs everything else together.
+SCORE_DOCUMENT = 100
+SCORE_PHONE = 60
+SCORE_NAME = 50  # times the name's similarity
+SCORE_BIRTH_DATE = 20
+SCORE_BIRTH_YEAR = 10
+SCORE_BIRTH_DIFFERS = -20
+SCORE_NATIONALITY = 5
+
+
+def _name_key(text: str):
+    """The query text as ``name_key`` holds names: lowercased, then unaccented."""
+    return Func(Lower(Value(text)), function="ncen_unaccent")
+
+
+def _name_similarity(text: str):
+    """How alike the typed name and a record's names are, 0 to 1: the mean of pg_trgm's word
+    similarity (the best-matching stretch of the record's names, so that an alias or a
+    missing middle name costs little) and its plain similarity (the whole, so that, of two
+    records equally close, the one with nothing extra ranks first). Both compare sets of
+    trigrams word by word, so the order of the words does not matter."""
+    return (
+        TrigramWordSimilarity(_name_key(text), "name_key")
+        + TrigramSimilarity("name_key", _name_key(text))
+    ) / 2
+
+
+# --- Lists and records --------------------------------------------------------------------
+
+
+def person_list(*, user) -> QuerySet[Person]:
+    return Person.objects.visible_to(user).current().prefetch_related("documents")
+
+
+def person_get(*, user, pk: int) -> Person:
+    """The person if ``user`` may see them; 404 otherwise, so that other administrations'
+    ids are not confirmed. A merged person is still found: their page says where to go."""
+    return get_object_or_404(
+        Person.objects.visible_to(user)
+        .select_related("merged_into", "created_by", "updated_by")
+        .prefetch_related("documents"),
+        pk=pk,
+    )
+
+
+def business_list(*, user) -> QuerySet[Business]:
+    return Business.objects.visible_to(user)
+
+
+def business_get(*, user, pk: int) -> Business:
+    return get_object_or_404(
+        Business.objects.visible_to(user).select_related("created_by", "updated_by"), pk=pk
+    )
+
+
+def conveyance_list(*, user) -> QuerySet[Conveyance]:
+    return Conveyance.objects.visible_to(user)
+
+
+def conveyance_get(*, user, pk: int) -> Conveyance:
+    return get_object_or_404(
+        Conveyance.objects.visible_to(user).select_related("created_by", "updated_by"), pk=pk
+    )
+
+
+def link_list(*, user) -> QuerySet[CaseLink]:
+    return CaseLink.objects.visible_to(user).with_targets()
+
+
+def seizure_links(*, user, seizure: Seizure) -> list[CaseLink]:
+    """The persons, businesses and conveyances of a case, with the persons' documents."""
+    return list(
+        CaseLink.objects.visible_to(user)
+        .filter(seizure=seizure)
+        .with_targets()
+        .prefetch_related("person__documents")
+        .order_by("person", "business", "conveyance", "id")
+    )
+
+
+def duplicate_pair_queue(*, user) -> QuerySet[DuplicatePair]:
+    """Pairs waiting for a judgement (or judged unsure), most likely first."""
+    persons = Person.objects.prefetch_related("documents")
+    return (
+        DuplicatePair.objects.visible_to(user)
+        .filter(
+            judgement__in=[DuplicatePair.Judgement.PROPOSED, DuplicatePair.Judgement.UNSURE],
+            first__merged_into__isnull=True,
+            second__merged_into__isnull=True,
+        )
+        .prefetch_related(Prefetch("first", persons), Prefetch("second", persons))
+    )
+
+
+def duplicate_pair_get(*, user, pk: int) -> DuplicatePair:
+    return get_object_or_404(DuplicatePair.objects.visible_to(user), pk=pk)
+
+
+def person_merge_get(*, user, pk: int) -> PersonMerge:
+    return get_object_or_404(
+        PersonMerge.objects.filter(kept__in=Person.objects.visible_to(user)), pk=pk
+    )
+
+
+def person_merges(*, user, person: Person):
+    """The merges into ``person`` that may still be undone."""
+    return PersonMerge.objects.filter(
+        kept=person, kept__in=Person.objects.visible_to(user), undone_at__isnull=True
+    ).select_related("merged", "merged_by")
+
+
+# --- Matching -----------------------------------------------------------------------------
+
+
+@dataclass
+class Probe:
+    """What an officer knows of the person they are about to add to a case."""
+
+    name: str = ""
+    documents: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    birth_date: date | None = None
+    birth_year: int | None = None
+    nationality: str = ""
+
+    @property
+    def document_keys(self) -> set[str]:
+        return {key for key in map(identifier_key, self.documents) if key}
+
+    @property
+    def phone_keys(self) -> set[str]:
+        return set(phone_keys(self.phones))
+
+    @property
+    def year(self) -> int | None:
+        return self.birth_date.year if self.birth_date else self.birth_year
+
+
+@dataclass
+class Candidate:
+    record: Person | Business | Conveyance
+    score: int
+    reasons: list[str]
+    # Orders candidates of equal score: the closer name first.
+    similarity: float = 0.0
+
+    @property
+    def explanation(self) -> str:
+        return ", ".join(self.reasons)
+
+
+def _score_person(person: Person, probe: Probe, similarity: float) -> Candidate:
+    score, reasons = 0, []
+    for document in person.documents.all():
+        if document.number_key in probe.document_keys:
+            score += SCORE_DOCUMENT
+            reasons.append(
+                _("same %(document)s number") % {"document": document.get_kind_display().lower()}
+            )
+            break
+    if probe.phone_keys & set(person.phone_keys):
+        score += SCORE_PHONE
+        reasons.append(_("same phone number"))
+    if probe.name and similarity:
+        score += round(SCORE_NAME * similarity)
+        reasons.append(_("name %(percent)d%% similar") % {"percent": round(similarity * 100)})
+    if probe.birth_date and person.birth_date == probe.birth_date:
+        score += SCORE_BIRTH_DATE
+        reasons.append(_("same date of birth"))
+    elif probe.year and person.birth_year == probe.year:
+        score += SCORE_BIRTH_YEAR
+        reasons.append(_("same year of birth"))
+    elif probe.year and person.birth_year:
+        score += SCORE_BIRTH_DIFFERS
+        reasons.append(_("born %(year)d") % {"year": person.birth_year})
+    if probe.nationality and probe.nationality in person.nationalities:
+        score += SCORE_NATIONALITY
+        reasons.append(_("same nationality"))
+    return Candidate(record=person, score=score, reasons=reasons, similarity=similarity)
+
+
+def person_match(*, user, probe: Probe, limit: int = MATCH_LIMIT, exclude=()) -> list[Candidate]:
+    """Persons ``user`` may see who could be the one described, best first.
+
+    Exact identifiers first (document numbers, phones: indexed keys), then names by trigram
+    word similarity on the unaccented name key (a GIN index keeps it fast at a million
+    persons), then date of birth and nationality move candidates up or down."""
+    visible = Person.objects.visible_to(user).current().exclude(pk__in=exclude)
+    ids: set[int] = set()
+    if probe.document_keys:
+        ids |= set(
+            IdentityDocument.objects.filter(
+                number_key__in=probe.document_keys, person__in=visible
+            ).values_list("person_id", flat=True)
+        )
+    if probe.phone_keys:
+        ids |= set(
+            visible.filter(phone_keys__overlap=sorted(probe.phone_keys)).values_list(
+                "pk", flat=True
+            )[:limit]
+        )
+    similarity = {}
+    name = probe.name.strip()
+    if name:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # A threshold for this transaction only; the index answers "%>" with it.
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+                [str(NAME_THRESHOLD)],
+            )
+            similarity = dict(
+                visible.filter(name_key__trigram_word_similar=_name_key(name))
+                .annotate(similarity=_name_similarity(name))
+                .order_by("-similarity", "pk")
+                .values_list("pk", "similarity")[: limit * 3]
+            )
+        if ids:
+            similarity |= dict(
+                visible.filter(pk__in=ids - set(similarity))
+                .annotate(similarity=_name_similarity(name))
+                .values_list("pk", "similarity")
+            )
+    ids |= set(similarity)
+    persons = visible.filter(pk__in=ids).prefetch_related("documents")
+    candidates = [_score_person(p, probe, similarity.get(p.pk, 0.0)) for p in persons]
+    candidates.sort(key=lambda c: (-c.score, -c.similarity, c.record.pk))
+    return candidates[:limit]
+
+
+def probe_of(person: Person) -> Probe:
+    """A person described as an officer would describe them, to find their duplicates."""
+    return Probe(
+        name=person.full_name,
+        documents=[d.number for d in person.documents.all()],
+        phones=person.phones,
+        birth_date=person.birth_date,
+        birth_year=person.birth_year,
+        nationality=person.nationalities[0] if person.nationalities else "",
+    )
+
+
+def pair_explained(*, pair: DuplicatePair) -> Candidate:
+    """Why the pair was proposed, worked out from the records as they are now."""
+    return _score_person(pair.second, probe_of(pair.first), pair.name_similarity)
+
+
+def business_match(*, user, name: str, identifier: str = "", limit: int = MATCH_LIMIT):
+    """Businesses by registration or tax number (exact) and by name (trigram)."""
+    visible = Business.objects.visible_to(user)
+    key = identifier_key(identifier)
+    exact = set()
+    if key:
+        exact = set(
+            visible.filter(Q(registration_key=key) | Q(tax_key=key)).values_list("pk", flat=True)
+        )
+    similarity = {}
+    if name.strip():
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+                [str(NAME_THRESHOLD)],
+            )
+            similarity = dict(
+                visible.filter(Q(name_key__trigram_word_similar=_name_key(name)) | Q(pk__in=exact))
+                .annotate(similarity=_name_similarity(name.strip()))
+                .order_by("-similarity", "pk")
+                .values_list("pk", "similarity")[: limit * 3]
+            )
+    candidates = []
+    for business in visible.filter(pk__in=exact | set(similarity)):
+        score, reasons = 0, []
+        if business.pk in exact:
+            score += SCORE_DOCUMENT
+            reasons.append(_("same registration or tax number"))
+        if similarity.get(business.pk):
+            score += round(SCORE_NAME * similarity[business.pk])
+            reasons.append(
+                _("name %(percent)d%% similar") % {"percent": round(similarity[business.pk] * 100)}
+            )
+        candidates.append(
+            Candidate(
+                record=business,
+                score=score,
+                reasons=reasons,
+                similarity=similarity.get(business.pk, 0.0),
+            )
+        )
+    candidates.sort(key=lambda c: (-c.score, -c.similarity, c.record.pk))
+    return candidates[:limit]
+
+
+def conveyance_match(*, user, identifier: str, limit: int = MATCH_LIMIT):
+    """Conveyances whose identifier is, or starts with, what was typed."""
+    key = identifier_key(identifier)
+    if not key:
+        return []
+    conveyances = Conveyance.objects.visible_to(user).filter(identifier_key__startswith=key)
+    candidates = [
+        Candidate(
+            record=conveyance,
+            score=SCORE_DOCUMENT if conveyance.identifier_key == key else SCORE_NAME,
+            reasons=[_("same identifier") if conveyance.identifier_key == key else _("identifier")],
+        )
+        for conveyance in conveyances.order_by("identifier_key")[:limit]
+    ]
+    candidates.sort(key=lambda c: (-c.score, -c.similarity, c.record.pk))
+    return candidates
+
+
+def record_match(*, user, kind: str, query: dict) -> list[Candidate]:
+    """The match for a person, business or conveyance, from a validated query (the API's
+    match endpoints and the page that adds a record to a case send the same)."""
+    if kind == "person":
+        return person_match(
+            user=user,
+            probe=Probe(
+                name=query.get("q", ""),
+                documents=[query["document"]] if query.get("document") else [],
+                phones=[query["phone"]] if query.get("phone") else [],
+                birth_date=query.get("birth_date"),
+                birth_year=query.get("birth_year"),
+                nationality=query.get("nationality", ""),
+            ),
+        )
+    if kind == "business":
+        return business_match(
+            user=user, name=query.get("q", ""), identifier=query.get("registration", "")
+        )
+    return conveyance_match(user=user, identifier=query.get("q", ""))
+
+
+# --- Correlation --------------------------------------------------------------------------
+
+
+@dataclass
+class CaseAppearance:
+    seizure: Seizure
+    reasons: list[str]
+
+
+def _appearances(found: dict[int, list[str]], user) -> list[CaseAppearance]:
+    seizures = Seizure.objects.visible_to(user).filter(pk__in=found).select_related("office")
+    return [CaseAppearance(seizure=s, reasons=sorted(set(found[s.pk]))) for s in seizures]
+
+
+def _links_by_seizure(links, describe) -> dict[int, list[str]]:
+    found = defaultdict(list)
+    for link in links:
+        found[link.seizure_id].append(describe(link))
+    return found
+
+
+def _persons_sharing_identifiers(user, persons) -> dict[int, str]:
+    """Other persons sharing a document number or a phone with ``persons``: id → why."""
+    persons = list(persons)
+    own = {p.pk for p in persons}
+    visible = Person.objects.visible_to(user)
+    sharing = {}
+    numbers = {d.number_key: d.number for p in persons for d in p.documents.all()}
+    if numbers:
+        for person_id, key in (
+            IdentityDocument.objects.filter(number_key__in=numbers, person__in=visible)
+            .exclude(person_id__in=own)
+            .values_list("person_id", "number_key")
+        ):
+            sharing[person_id] = _("document %(number)s") % {"number": numbers[key]}
+    phones = sorted({key for p in persons for key in p.phone_keys})
+    if phones:
+        for person_id, keys in (
+            visible.filter(phone_keys__overlap=phones)
+            .exclude(pk__in=own)
+            .values_list("pk", "phone_keys")
+        ):
+            shared = sorted(set(keys) & set(phones))
+            sharing.setdefault(person_id, _("phone %(number)s") % {"number": shared[0]})
+    return sharing
+
+
+def person_cases(*, user, person: Person) -> list[CaseAppearance]:
+    """Every case the person is in, and every case in which one of their documents or
+    phones appears on someone else."""
+    found = _links_by_seizure(
+        CaseLink.objects.visible_to(user).filter(person=person),
+        lambda link: link.get_role_display(),
+    )
+    sharing = _persons_sharing_identifiers(user, [person])
+    for link in CaseLink.objects.visible_to(user).filter(person_id__in=sharing):
+        found[link.seizure_id].append(
+            _("shares %(identifier)s") % {"identifier": sharing[link.person_id]}
+        )
+    return _appearances(found, user)
+
+
+def business_cases(*, user, business: Business) -> list[CaseAppearance]:
+    found = _links_by_seizure(
+        CaseLink.objects.visible_to(user).filter(business=business),
+        lambda link: link.get_role_display(),
+    )
+    others = Business.objects.visible_to(user).exclude(pk=business.pk)
+    same = Q(pk__in=[])
+    if business.registration_key:
+        same |= Q(registration_key=business.registration_key)
+    if business.tax_key:
+        same |= Q(tax_key=business.tax_key)
+    if business.phone_keys:
+        same |= Q(phone_keys__overlap=business.phone_keys)
+    for link in CaseLink.objects.visible_to(user).filter(business__in=others.filter(same)):
+        found[link.seizure_id].append(_("shares a registration, tax number or phone"))
+    return _appearances(found, user)
+
+
+def _conveyance_query(identifier: str) -> SearchQuery:
+    """Cases naming the identifier as written ("MSCU 123456-7") or run together
+    ("MSCU1234567"): the seizures' search vector holds their conveyance fields."""
+    return SearchQuery(identifier, config="simple", search_type="phrase") | SearchQuery(
+        identifier_key(identifier).lower(), config="simple"
+    )
+
+
+def conveyance_cases(*, user, conveyance: Conveyance) -> list[CaseAppearance]:
+    """Cases the conveyance is linked to, and cases whose own conveyance fields name it."""
+    found = _links_by_seizure(
+        CaseLink.objects.visible_to(user).filter(conveyance=conveyance),
+        lambda link: link.get_role_display(),
+    )
+    for pk in (
+        Seizure.objects.visible_to(user)
+        .filter(search_vector=_conveyance_query(conveyance.identifier))
+        .values_list("pk", flat=True)[:200]
+    ):
+        found[pk].append(_("named in the case"))
+    return _appearances(found, user)
+
+
+def related_cases(*, user, seizure: Seizure, links: list[CaseLink]) -> list[CaseAppearance]:
+    """Other cases sharing a person, business, conveyance, document, phone or container
+    with ``seizure``, each with what they share."""
+    persons = [link.person for link in links if link.person_id]
+    business_ids = {link.business_id for link in links if link.business_id}
+    conveyance_ids = {link.conveyance_id for link in links if link.conveyance_id}
+    sharing = _persons_sharing_identifiers(user, persons)
+    names = {p.pk: str(p) for p in persons}
+    others = (
+        CaseLink.objects.visible_to(user)
+        .filter(
+            Q(person_id__in=set(names) | set(sharing))
+            | Q(business_id__in=business_ids)
+            | Q(conveyance_id__in=conveyance_ids)
+        )
+        .exclude(seizure=seizure)
+        .select_related("business", "conveyance")
+    )
+    found = defaultdict(list)
+    for link in others:
+        if link.person_id in names:
+            found[link.seizure_id].append(names[link.person_id])
+        elif link.person_id:
+            found[link.seizure_id].append(sharing[link.person_id])
+        else:
+            found[link.seizure_id].append(str(link.target))
+    for label, value in (
+        (_("container %(number)s"), seizure.container_number),
+        (_("vessel IMO %(number)s"), seizure.vessel_imo),
+        (_("vehicle %(number)s"), seizure.vehicle_registration),
+    ):
+        if value:
+            for pk in (
+                Seizure.objects.visible_to(user)
+                .filter(search_vector=_conveyance_query(value))
+                .exclude(pk=seizure.pk)
+                .values_list("pk", flat=True)[:100]
+            ):
+                found[pk].append(label % {"number": value})
+    return _appearances(found, user)
+
+
+# --- Link chart ---------------------------------------------------------------------------
+
+CHART_LIMIT = 300  # links drawn at most: beyond that a chart is no longer readable
+
+
+def _node(record) -> dict:
+    kind = "seizure" if isinstance(record, Seizure) else record._meta.model_name
+    url = (
+        reverse("seizures:detail", args=[record.pk])
+        if kind == "seizure"
+        else record.get_absolute_url()
+    )
+    return {"id": f"{kind}-{record.pk}", "label": str(record), "kind": kind, "url": url}
+
+
+def link_graph(*, user, centre) -> dict:
+    """The chart around a person, business, conveyance or case, two hops out: around a
+    record, its cases and everyone and everything else in them; around a case, its records
+    and their other cases. ``{"centre": id, "nodes": [...], "edges": [...]}``."""
+    links = CaseLink.objects.visible_to(user).with_targets()
+    if isinstance(centre, Seizure):
+        first = list(links.filter(seizure=centre)[:CHART_LIMIT])
+        others = Q(pk__in=[])
+        for field in ("person", "business", "conveyance"):
+            ids = {getattr(link, f"{field}_id") for link in first} - {None}
+            if ids:
+                others |= Q(**{f"{field}_id__in": ids})
+        second = list(links.filter(others).exclude(seizure=centre)[:CHART_LIMIT])
+    else:
+        field = centre._meta.model_name
+        cases = links.filter(**{field: centre}).values("seizure_id")
+        first, second = list(links.filter(seizure_id__in=cases)[:CHART_LIMIT]), []
+    nodes = {_node(centre)["id"]: _node(centre)}
+    edges = []
+    for link in [*first, *second]:
+        case, target = _node(link.seizure), _node(link.target)
+        nodes.setdefault(case["id"], case)
+        nodes.setdefault(target["id"], target)
+        edges.append(
+            {
+                "id": f"link-{link.pk}",
+                "source": target["id"],
+                "target": case["id"],
+                "label": link.get_role_display(),
+                # For the list under the chart, which says the same in words.
+                "source_label": target["label"],
+                "target_label": case["label"],
+            }
+        )
+    return {"centre": _node(centre)["id"], "nodes": list(nodes.values()), "edges": edges}

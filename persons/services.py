@@ -1,0 +1,675 @@
+"""Every write to persons, businesses, conveyances, their links to cases and the judgements
+on possible duplicates. Each checks rights inside its transaction, validates the whole
+record, keeps the matching keys current and writes its audit entry."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ncen import audit
+from ncen.audit import Action
+from seizures import attachments
+from seizures.models import Offence, Seizure
+
+from . import rights
+from .keys import identifier_key, phone_keys
+from .models import (
+    Business,
+    CaseLink,
+    Conveyance,
+    DuplicatePair,
+    IdentityDocument,
+    Person,
+    PersonMerge,
+)
+
+PERSON_FIELDS = (
+    "given_names",
+    "family_name",
+    "full_name",
+    "aliases",
+    "birth_date",
+    "birth_year",
+    "gender",
+    "nationalities",
+    "addresses",
+    "phones",
+    "email",
+    "occupation",
+    "notes",
+)
+DOCUMENT_FIELDS = ("kind", "number", "issuing_country", "issued_on", "expires_on")
+BUSINESS_FIELDS = (
+    "name",
+    "trading_names",
+    "kind",
+    "registration_number",
+    "registration_country",
+    "tax_id",
+    "addresses",
+    "phones",
+    "email",
+    "notes",
+)
+CONVEYANCE_FIELDS = ("kind", "identifier", "name", "flag_country", "notes")
+# The list fields a merge adds the merged person's values to (and an undo puts back).
+MERGED_LIST_FIELDS = ("aliases", "nationalities", "addresses", "phones")
+
+# Every name of a record, lowercased and unaccented, in one column that the trigram index
+# covers. ``ncen_unaccent`` is the immutable wrapper the migration installs. The alias is
+# the table's: ``p`` for persons, ``b`` for businesses. generate_data uses the same SQL.
+PERSON_NAME_KEY_SQL = (
+    "ncen_unaccent(lower(concat_ws(' ', p.full_name, NULLIF(array_to_string(p.aliases, ' '), ''))))"
+)
+BUSINESS_NAME_KEY_SQL = (
+    "ncen_unaccent(lower(concat_ws(' ', b.name, "
+    "NULLIF(array_to_string(b.trading_names, ' '), ''))))"
+)
+
+
+def _only(values: dict, fields) -> dict:
+    return {name: values[name] for name in fields if name in values}
+
+
+def _require_recorder(by) -> None:
+    if not rights.can_record(by):
+        raise PermissionDenied(_("Your role does not record suspects, businesses or conveyances."))
+
+
+def _clean_lines(values: dict, fields) -> None:
+    """Lists of short texts keep their order, lose blanks and repeats."""
+    for name in fields:
+        if name in values:
+            seen = []
+            for value in values[name] or []:
+                value = value.strip()
+                if value and value not in seen:
+                    seen.append(value)
+            values[name] = seen
+
+
+# --- Persons ------------------------------------------------------------------------------
+
+
+def _validate_person(values: dict, documents: list[dict] | None) -> None:
+    errors = {}
+    today = timezone.localdate()
+    birth_date, birth_year = values.get("birth_date"), values.get("birth_year")
+    if birth_date and birth_date > today:
+        errors["birth_date"] = [_("The date of birth cannot be in the future.")]
+    if birth_year and birth_year > today.year:
+        errors["birth_year"] = [_("The year of birth cannot be in the future.")]
+    if birth_date and birth_year and birth_date.year != birth_year:
+        errors["birth_year"] = [_("The year of birth differs from the date of birth.")]
+    if not (values.get("full_name") or "").strip():
+        errors["full_name"] = [_("Give the name as written.")]
+    for index, document in enumerate(documents or []):
+        issued, expires = document.get("issued_on"), document.get("expires_on")
+        if issued and issued > today:
+            errors[f"documents-{index}-issued_on"] = [_("This date is in the future.")]
+        if issued and expires and expires < issued:
+            errors[f"documents-{index}-expires_on"] = [
+                _("The document cannot expire before it was issued.")
+            ]
+        if not identifier_key(document.get("number", "")):
+            errors[f"documents-{index}-number"] = [_("Give the document's number.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _person_values(values: dict) -> dict:
+    values = _only(values, PERSON_FIELDS)
+    if not (values.get("full_name") or "").strip():
+        values["full_name"] = " ".join(
+            part for part in (values.get("given_names"), values.get("family_name")) if part
+        )
+    _clean_lines(values, MERGED_LIST_FIELDS)
+    if values.get("birth_date"):
+        values["birth_year"] = values.get("birth_year") or values["birth_date"].year
+    return values
+
+
+def _save_documents(person: Person, documents: list[dict] | None) -> None:
+    if documents is None:
+        return
+    person.documents.all().delete()
+    rows = [
+        IdentityDocument(
+            person=person,
+            number_key=identifier_key(document["number"]),
+            **_only(document, DOCUMENT_FIELDS),
+        )
+        for document in documents
+    ]
+    for row in rows:
+        row.full_clean(exclude=["person"])
+    IdentityDocument.objects.bulk_create(rows)
+
+
+def _refresh_person_keys(person: Person) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE persons_person AS p SET name_key = {PERSON_NAME_KEY_SQL}, "  # noqa: S608 - constant SQL
+            "phone_keys = %s WHERE p.id = %s",
+            [phone_keys(person.phones), person.pk],
+        )
+
+
+def _set_photo(person: Person, photo) -> None:
+    limit = settings.NCEN_ATTACHMENT_MAX_BYTES
+    if photo.size > limit:
+        raise ValidationError(
+            {"photo": [_("The file is larger than %(size)s.") % {"size": filesizeformat(limit)}]}
+        )
+    data = photo.read()
+    sniffed = attachments.sniff(data)
+    if sniffed is None or not sniffed.is_image:
+        raise ValidationError({"photo": [_("This file is not a photo (JPEG, PNG, WebP or GIF).")]})
+    # A random name: the uploaded one is never used as a path.
+    person.photo.save(uuid.uuid4().hex, ContentFile(data), save=False)
+    person.photo_content_type = sniffed.content_type
+
+
+def _person_snapshot(person: Person) -> dict:
+    data = audit.snapshot(person, PERSON_FIELDS)
+    data["documents"] = [audit.snapshot(d, DOCUMENT_FIELDS) for d in person.documents.all()]
+    data["photo"] = bool(person.photo)
+    return data
+
+
+@transaction.atomic
+def person_create(*, by, values: dict, documents: list[dict] | None = None, photo=None) -> Person:
+    """Record a suspected person; ``values`` holds fields of PERSON_FIELDS."""
+    _require_recorder(by)
+    values = _person_values(values)
+    _validate_person(values, documents)
+    person = Person(administration=by.administration, created_by=by, updated_by=by, **values)
+    if photo is not None:
+        _set_photo(person, photo)
+    person.full_clean()
+    person.save(force_insert=True)
+    _save_documents(person, documents or [])
+    _refresh_person_keys(person)
+    audit.record(
+        action=Action.PERSON_CREATED, actor=by, target=person, after=_person_snapshot(person)
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *, by, person: Person, values: dict, documents: list[dict] | None = None, photo=None
+) -> Person:
+    """Save a person's record as edited; ``documents``, when given, replace the person's."""
+    _require_recorder(by)
+    try:
+        locked = Person.objects.visible_to(by).current().select_for_update().get(pk=person.pk)
+    except Person.DoesNotExist:
+        raise PermissionDenied(_("You cannot edit this person.")) from None
+    values = _person_values(values)
+    _validate_person(values, documents)
+    before = _person_snapshot(locked)
+    for name, value in values.items():
+        setattr(locked, name, value)
+    if photo is not None:
+        _set_photo(locked, photo)
+    locked.updated_by = by
+    locked.full_clean()
+    locked.save()
+    _save_documents(locked, documents)
+    _refresh_person_keys(locked)
+    audit.record(
+        action=Action.PERSON_UPDATED,
+        actor=by,
+        target=locked,
+        before=before,
+        after=_person_snapshot(locked),
+    )
+    return locked
+
+
+# --- Businesses and conveyances -----------------------------------------------------------
+
+
+def _business_values(values: dict) -> dict:
+    values = _only(values, BUSINESS_FIELDS)
+    _clean_lines(values, ("trading_names", "addresses", "phones"))
+    if not (values.get("name") or "").strip():
+        raise ValidationError({"name": [_("Give the business's name.")]})
+    return values
+
+
+def _refresh_business_keys(business: Business) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE persons_business AS b SET name_key = {BUSINESS_NAME_KEY_SQL}, "  # noqa: S608 - constant SQL
+            "phone_keys = %s, registration_key = %s, tax_key = %s WHERE b.id = %s",
+            [
+                phone_keys(business.phones),
+                identifier_key(business.registration_number),
+                identifier_key(business.tax_id),
+                business.pk,
+            ],
+        )
+
+
+@transaction.atomic
+def business_create(*, by, values: dict) -> Business:
+    _require_recorder(by)
+    business = Business(
+        administration=by.administration, created_by=by, updated_by=by, **_business_values(values)
+    )
+    business.full_clean()
+    business.save(force_insert=True)
+    _refresh_business_keys(business)
+    audit.record(
+        action=Action.BUSINESS_CREATED,
+        actor=by,
+        target=business,
+        after=audit.snapshot(business, BUSINESS_FIELDS),
+    )
+    return business
+
+
+@transaction.atomic
+def business_update(*, by, business: Business, values: dict) -> Business:
+    _require_recorder(by)
+    try:
+        locked = Business.objects.visible_to(by).select_for_update().get(pk=business.pk)
+    except Business.DoesNotExist:
+        raise PermissionDenied(_("You cannot edit this business.")) from None
+    before = audit.snapshot(locked, BUSINESS_FIELDS)
+    for name, value in _business_values(values).items():
+        setattr(locked, name, value)
+    locked.updated_by = by
+    locked.full_clean()
+    locked.save()
+    _refresh_business_keys(locked)
+    audit.record(
+        action=Action.BUSINESS_UPDATED,
+        actor=by,
+        target=locked,
+        before=before,
+        after=audit.snapshot(locked, BUSINESS_FIELDS),
+    )
+    return locked
+
+
+def _conveyance_values(values: dict) -> dict:
+    values = _only(values, CONVEYANCE_FIELDS)
+    key = identifier_key(values.get("identifier", ""))
+    if not key:
+        raise ValidationError({"identifier": [_("Give the conveyance's identifier.")]})
+    if values.get("kind") == Conveyance.Kind.VESSEL and not (len(key) == 7 and key.isdigit()):
+        raise ValidationError({"identifier": [_("An IMO number has seven digits.")]})
+    values["identifier_key"] = key
+    return values
+
+
+@transaction.atomic
+def conveyance_create(*, by, values: dict) -> Conveyance:
+    _require_recorder(by)
+    values = _conveyance_values(values)
+    if (
+        Conveyance.objects.visible_to(by)
+        .filter(kind=values.get("kind"), identifier_key=values["identifier_key"])
+        .exists()
+    ):
+        raise ValidationError({"identifier": [_("This conveyance is already recorded.")]})
+    conveyance = Conveyance(
+        administration=by.administration, created_by=by, updated_by=by, **values
+    )
+    conveyance.full_clean()
+    conveyance.save(force_insert=True)
+    audit.record(
+        action=Action.CONVEYANCE_CREATED,
+        actor=by,
+        target=conveyance,
+        after=audit.snapshot(conveyance, CONVEYANCE_FIELDS),
+    )
+    return conveyance
+
+
+@transaction.atomic
+def conveyance_update(*, by, conveyance: Conveyance, values: dict) -> Conveyance:
+    _require_recorder(by)
+    try:
+        locked = Conveyance.objects.visible_to(by).select_for_update().get(pk=conveyance.pk)
+    except Conveyance.DoesNotExist:
+        raise PermissionDenied(_("You cannot edit this conveyance.")) from None
+    before = audit.snapshot(locked, CONVEYANCE_FIELDS)
+    for name, value in _conveyance_values(values).items():
+        setattr(locked, name, value)
+    locked.updated_by = by
+    locked.full_clean()
+    locked.save()
+    audit.record(
+        action=Action.CONVEYANCE_UPDATED,
+        actor=by,
+        target=locked,
+        before=before,
+        after=audit.snapshot(locked, CONVEYANCE_FIELDS),
+    )
+    return locked
+
+
+# --- Reading nominal data ---------------------------------------------------------------
+
+
+@transaction.atomic
+def nominal_view_record(*, by, record: Person | Business) -> None:
+    """Note that ``by`` read a person's or business's record: nominal data is read on a
+    need to know, and the trail shows who did."""
+    action = Action.PERSON_VIEWED if isinstance(record, Person) else Action.BUSINESS_VIEWED
+    audit.record(action=action, actor=by, target=record)
+
+
+@transaction.atomic
+def nominal_export_record(*, by, model, count: int, filters: dict) -> None:
+    """Refuse an export of nominal data to anyone but a supervisor; note the one made."""
+    if not rights.can_export(by):
+        raise PermissionDenied(_("Only supervisors export nominal data."))
+    audit.record(
+        action=Action.NOMINAL_EXPORTED,
+        actor=by,
+        object_type=model._meta.label_lower,
+        after={"rows": count, "filters": filters},
+    )
+
+
+# --- Links to cases -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def link_add(
+    *,
+    by,
+    seizure: Seizure,
+    role: str,
+    person: Person | None = None,
+    business: Business | None = None,
+    conveyance: Conveyance | None = None,
+    offence: Offence | None = None,
+) -> CaseLink:
+    """Put one person, business or conveyance in a case with the part it played."""
+    _require_recorder(by)
+    targets = [t for t in (person, business, conveyance) if t is not None]
+    if len(targets) != 1:
+        raise ValidationError(_("Link one person, business or conveyance at a time."))
+    if not Seizure.objects.visible_to(by).filter(pk=seizure.pk).exists():
+        raise PermissionDenied(_("You cannot add to this seizure."))
+    target = targets[0]
+    if target.administration_id != by.administration_id:
+        raise PermissionDenied(_("You cannot link this record."))
+    if isinstance(target, Person) and target.merged_into_id:
+        raise ValidationError(_("This person was merged into another record; link that one."))
+    if offence is not None and offence.seizure_id != seizure.pk:
+        raise ValidationError({"offence": [_("Choose an offence of this seizure.")]})
+    link = CaseLink(
+        seizure=seizure,
+        offence=offence,
+        person=person,
+        business=business,
+        conveyance=conveyance,
+        role=role,
+        created_by=by,
+    )
+    link.full_clean()
+    duplicate = CaseLink.objects.filter(
+        seizure=seizure, person=person, business=business, conveyance=conveyance, role=role
+    )
+    if duplicate.exists():
+        raise ValidationError(_("This record is already in the case with that role."))
+    link.save()
+    audit.record(action=Action.CASE_LINK_ADDED, actor=by, target=seizure, after=_link_data(link))
+    return link
+
+
+def _link_data(link: CaseLink) -> dict:
+    target = link.target
+    return {
+        "link": link.pk,
+        "target_type": target._meta.label_lower,
+        "target": target.pk,
+        "role": link.role,
+        "offence": link.offence_id,
+    }
+
+
+@transaction.atomic
+def link_remove(*, by, link: CaseLink) -> None:
+    _require_recorder(by)
+    try:
+        locked = CaseLink.objects.visible_to(by).select_for_update().get(pk=link.pk)
+    except CaseLink.DoesNotExist:
+        raise PermissionDenied(_("You cannot change this case.")) from None
+    before = _link_data(locked)
+    seizure = locked.seizure
+    locked.delete()
+    audit.record(action=Action.CASE_LINK_REMOVED, actor=by, target=seizure, before=before)
+
+
+# --- Duplicates: judgement, merge, undo ---------------------------------------------------
+
+
+def _require_judge(by) -> None:
+    if not rights.can_judge_duplicates(by):
+        raise PermissionDenied(_("Only supervisors judge possible duplicates."))
+
+
+# Two names at least this similar (pg_trgm similarity) make a possible pair.
+DUPLICATE_NAME_THRESHOLD = 0.6
+DUPLICATE_BATCH = 1000
+
+# Pairs of persons not merged that share a document number, or whose names are similar and
+# whose years of birth do not disagree. UNION ALL, not UNION, so that LIMIT stops the scan
+# once a batch is found; a pair found both ways is stored once (ON CONFLICT DO NOTHING).
+# The name similarity the match shows (persons.selectors._name_similarity), between the two.
+_PAIR_SIMILARITY = (
+    "(word_similarity(a.name_key, b.name_key) + similarity(a.name_key, b.name_key)) / 2"
+)
+_CANDIDATE_PAIRS_SQL = f"""
+    SELECT a.id, b.id, {_PAIR_SIMILARITY}
+    FROM persons_person AS a
+    JOIN persons_person AS b
+      ON b.administration_id = a.administration_id AND b.id > a.id
+     AND a.name_key %% b.name_key
+     AND (a.birth_year IS NULL OR b.birth_year IS NULL OR a.birth_year = b.birth_year)
+    WHERE a.administration_id = %(administration)s
+      AND a.merged_into_id IS NULL AND b.merged_into_id IS NULL
+    UNION ALL
+    SELECT a.id, b.id, {_PAIR_SIMILARITY}
+    FROM persons_identitydocument AS da
+    JOIN persons_identitydocument AS db
+      ON db.number_key = da.number_key AND db.person_id > da.person_id
+    JOIN persons_person AS a ON a.id = da.person_id
+    JOIN persons_person AS b ON b.id = db.person_id AND b.administration_id = a.administration_id
+    WHERE a.administration_id = %(administration)s
+      AND a.merged_into_id IS NULL AND b.merged_into_id IS NULL
+"""  # noqa: S608 - constant SQL
+
+
+@transaction.atomic
+def duplicate_pairs_find(*, administration_id: int) -> int:
+    """Store the administration's new possible duplicate pairs; return how many. A pair
+    already stored, judged or not, stays as it is: one judged different is never proposed
+    again."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
+            [str(DUPLICATE_NAME_THRESHOLD)],
+        )
+        cursor.execute(
+            f"""SELECT c.* FROM ({_CANDIDATE_PAIRS_SQL}) AS c (first_id, second_id, similarity)
+            WHERE NOT EXISTS (SELECT 1 FROM persons_duplicatepair AS d
+                              WHERE d.first_id = c.first_id AND d.second_id = c.second_id)
+            LIMIT %(limit)s""",  # noqa: S608 - constant SQL
+            {"administration": administration_id, "limit": DUPLICATE_BATCH},
+        )
+        rows = cursor.fetchall()
+    created = DuplicatePair.objects.bulk_create(
+        [
+            DuplicatePair(
+                administration_id=administration_id,
+                first_id=first,
+                second_id=second,
+                name_similarity=similarity or 0,
+            )
+            for first, second, similarity in rows
+        ],
+        ignore_conflicts=True,
+    )
+    return len(created)
+
+
+@transaction.atomic
+def pair_judge(*, by, pair: DuplicatePair, judgement: str, kept: Person | None = None):
+    """Store a supervisor's judgement; "same" merges the pair into ``kept`` (the first of
+    the pair unless said otherwise)."""
+    _require_judge(by)
+    try:
+        locked = DuplicatePair.objects.visible_to(by).select_for_update().get(pk=pair.pk)
+    except DuplicatePair.DoesNotExist:
+        raise PermissionDenied(_("You cannot judge this pair.")) from None
+    if judgement not in DuplicatePair.Judgement.values or judgement == "proposed":
+        raise ValidationError({"judgement": [_("Choose same, different or unsure.")]})
+    if locked.judgement == DuplicatePair.Judgement.SAME:
+        raise ValidationError(_("This pair is already merged; undo the merge to judge again."))
+    before = {"judgement": locked.judgement}
+    locked.judgement, locked.judged_by, locked.judged_at = judgement, by, timezone.now()
+    locked.save(update_fields=["judgement", "judged_by", "judged_at"])
+    audit.record(
+        action=Action.DUPLICATE_JUDGED,
+        actor=by,
+        target=locked,
+        before=before,
+        after={"judgement": judgement, "first": locked.first_id, "second": locked.second_id},
+    )
+    if judgement == DuplicatePair.Judgement.SAME:
+        kept = kept or locked.first
+        merged = locked.second if kept.pk == locked.first_id else locked.first
+        person_merge(by=by, kept=kept, merged=merged, pair=locked)
+    return locked
+
+
+def _merge_lists(kept: Person, merged: Person) -> None:
+    for name in MERGED_LIST_FIELDS:
+        values = list(getattr(kept, name))
+        for value in getattr(merged, name):
+            if value not in values:
+                values.append(value)
+        setattr(kept, name, values)
+    if merged.full_name not in kept.aliases and merged.full_name != kept.full_name:
+        kept.aliases = [*kept.aliases, merged.full_name]
+    for name in ("birth_date", "birth_year", "gender", "email", "occupation"):
+        if not getattr(kept, name) and getattr(merged, name):
+            setattr(kept, name, getattr(merged, name))
+
+
+@transaction.atomic
+def person_merge(
+    *, by, kept: Person, merged: Person, pair: DuplicatePair | None = None
+) -> PersonMerge:
+    """Make ``merged`` part of ``kept``: its links and documents move over, its names become
+    aliases, its lists are added to the kept person's. ``merged`` stays, marked as merged,
+    so that the merge can be undone."""
+    _require_judge(by)
+    if kept.pk == merged.pk:
+        raise ValidationError(_("A record cannot be merged with itself."))
+    if kept.administration_id != merged.administration_id:
+        raise ValidationError(_("Records of two administrations cannot be merged."))
+    locked = {
+        person.pk: person
+        for person in Person.objects.visible_to(by)
+        .current()
+        .select_for_update()
+        .filter(pk__in=[kept.pk, merged.pk])
+    }
+    if len(locked) != 2:
+        raise PermissionDenied(_("You cannot merge these records."))
+    kept, merged = locked[kept.pk], locked[merged.pk]
+    merge = PersonMerge(
+        kept=kept,
+        merged=merged,
+        pair=pair,
+        link_ids=list(merged.links.values_list("pk", flat=True)),
+        document_ids=list(merged.documents.values_list("pk", flat=True)),
+        kept_before=audit.snapshot(
+            kept, (*MERGED_LIST_FIELDS, "birth_date", "birth_year", "gender", "email", "occupation")
+        ),
+        merged_by=by,
+    )
+    merge.save()
+    CaseLink.objects.filter(pk__in=merge.link_ids).update(person=kept)
+    IdentityDocument.objects.filter(pk__in=merge.document_ids).update(person=kept)
+    _merge_lists(kept, merged)
+    kept.updated_by = by
+    kept.save()
+    merged.merged_into = kept
+    merged.updated_by = by
+    merged.save(update_fields=["merged_into", "updated_by", "updated_at"])
+    _refresh_person_keys(kept)
+    audit.record(
+        action=Action.PERSONS_MERGED,
+        actor=by,
+        target=kept,
+        before=merge.kept_before,
+        after={
+            "merged": merged.pk,
+            "links": merge.link_ids,
+            "documents": merge.document_ids,
+            **audit.snapshot(kept, MERGED_LIST_FIELDS),
+        },
+    )
+    return merge
+
+
+@transaction.atomic
+def person_merge_undo(*, by, merge: PersonMerge) -> PersonMerge:
+    """Give the merged person back its links and documents and the kept person its lists as
+    they were; the pair goes back to "unsure" for a second look."""
+    _require_judge(by)
+    try:
+        merge = (
+            PersonMerge.objects.select_for_update()
+            .filter(kept__in=Person.objects.visible_to(by))
+            .get(pk=merge.pk)
+        )
+    except PersonMerge.DoesNotExist:
+        raise PermissionDenied(_("You cannot undo this merge.")) from None
+    if merge.undone_at is not None:
+        raise ValidationError(_("This merge was already undone."))
+    kept = Person.objects.select_for_update().get(pk=merge.kept_id)
+    merged = Person.objects.select_for_update().get(pk=merge.merged_id)
+    CaseLink.objects.filter(pk__in=merge.link_ids, person=kept).update(person=merged)
+    IdentityDocument.objects.filter(pk__in=merge.document_ids, person=kept).update(person=merged)
+    before = audit.snapshot(kept, MERGED_LIST_FIELDS)
+    for name, value in merge.kept_before.items():
+        setattr(kept, name, value)
+    kept.updated_by = by
+    kept.full_clean()
+    kept.save()
+    merged.merged_into = None
+    merged.updated_by = by
+    merged.save(update_fields=["merged_into", "updated_by", "updated_at"])
+    _refresh_person_keys(kept)
+    merge.undone_by, merge.undone_at = by, timezone.now()
+    merge.save(update_fields=["undone_by", "undone_at"])
+    if merge.pair_id:
+        DuplicatePair.objects.filter(pk=merge.pair_id).update(
+            judgement=DuplicatePair.Judgement.UNSURE, judged_by=by, judged_at=merge.undone_at
+        )
+    audit.record(
+        action=Action.PERSONS_MERGE_UNDONE,
+        actor=by,
+        target=kept,
+        before=before,
+        after={"merged": merged.pk, **merge.kept_before},
+    )
+    return merge

@@ -47,6 +47,7 @@ class Action(models.TextChoices):
     USER_DEACTIVATED_UNUSED = "user_deactivated_unused", _("Deactivated: unused")
     SEIZURE_CREATED = "seizure_created", _("Seizure recorded")
     SEIZURE_UPDATED = "seizure_updated", _("Seizure changed")
+    SEIZURES_IMPORTED = "seizures_imported", _("Seizures imported from a spreadsheet")
     ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
     ATTACHMENT_REMOVED = "attachment_removed", _("Attachment removed")
     CODE_ADDED = "code_added", _("Code list entry added")

@@ -21,6 +21,7 @@ that what is saved is checked against the code lists of the moment it is saved.
 
 import csv
 import io
+import os
 import re
 import uuid
 from collections.abc import Callable, Iterable
@@ -47,6 +48,7 @@ from openpyxl.utils import get_column_letter
 from ncen import audit
 from ncen import selectors as core_selectors
 from ncen.audit import Action
+from ncen.models import TaskRun
 
 from . import attachments, rights, services
 from .forms import RouteForm
@@ -865,3 +867,89 @@ def seizures_import(
 
 def errors_as_dicts(errors: Iterable[RowError]) -> list[dict]:
     return [error.as_dict() for error in errors]
+
+
+# --- Preview and confirmation ---------------------------------------------------------------
+
+
+@dataclass
+class Preview:
+    name: str
+    checked: Checked
+    token: str = ""  # given only to a file without errors: the one that may be imported
+
+
+def import_preview(*, by, upload) -> Preview:
+    """Read and check an uploaded file; keep it for the import only if every row is good.
+    Nothing is recorded. A file that cannot be read raises ValidationError on ``file``."""
+    if not rights.can_create(by):
+        raise PermissionDenied(_("Your role does not record seizures."))
+    if upload.size > MAX_BYTES:
+        raise ValidationError(
+            {"file": [_("The file is larger than %(size)s.") % {"size": filesizeformat(MAX_BYTES)}]}
+        )
+    data = upload.read()
+    try:
+        checked = check(by=by, sheet=read(data))
+    except ImportFileError as error:
+        raise ValidationError({"file": [str(error)]}) from error
+    name = os.path.basename(upload.name or "")[:255]
+    preview = Preview(name=name, checked=checked)
+    if checked.ok:
+        preview.token = upload_keep(by=by, data=data, name=name)
+    return preview
+
+
+@transaction.atomic
+def import_confirm(*, by, token: str):
+    """Queue the import of a previewed file; the TaskRun row follows it. Confirming the same
+    file twice gives the first run back rather than importing it twice."""
+    from ncen.tasking import enqueue
+
+    from .tasks import import_seizures
+
+    if not rights.can_create(by):
+        raise PermissionDenied(_("Your role does not record seizures."))
+    upload = upload_open(by=by, token=token)
+    if upload is None:
+        raise ValidationError(
+            {"token": [_("This upload has expired or is not yours: upload the file again.")]}
+        )
+    earlier = (
+        TaskRun.objects.visible_to(by)
+        .filter(name=import_seizures.name, arguments__file=upload["file"])
+        .first()
+    )
+    if earlier is not None:
+        return earlier
+    return enqueue(
+        import_seizures, requested_by=by, user_id=by.pk, file=upload["file"], name=upload["name"]
+    )
+
+
+def import_runs(*, user):
+    """The imports ``user`` may follow: their own (and, for administrators, their
+    administration's)."""
+    from .tasks import import_seizures
+
+    return TaskRun.objects.visible_to(user).filter(name=import_seizures.name)
+
+
+def run_state(run: TaskRun) -> dict:
+    """What the page and the API say about an import while it runs and once it ended."""
+    result = run.result or {}
+    done, total = result.get("done", 0), result.get("total", 0)
+    return {
+        "id": str(run.pk),
+        "status": run.status,
+        "status_label": run.get_status_display(),
+        "finished": run.status in (TaskRun.Status.SUCCEEDED, TaskRun.Status.FAILED),
+        "done": done,
+        "total": total,
+        "percent": round(100 * done / total) if total else 0,
+        "file": run.arguments.get("name", ""),
+        "message": run.message,
+        "errors": result.get("errors", []),
+        "seizures": result.get("seizures", []),
+        "references": result.get("references", []),
+    }

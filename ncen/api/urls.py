@@ -1,6 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from seizures.api import imports as seizure_imports
 from seizures.api import views as seizure_views
 
 from . import views
@@ -12,6 +13,7 @@ router.register("tasks", views.TaskRunViewSet, basename="task-run")
 router.register("seizures", seizure_views.SeizureViewSet, basename="seizure")
 router.register("offences", seizure_views.OffenceViewSet, basename="offence")
 router.register("codes", seizure_views.CodeViewSet, basename="code")
+router.register("seizure-imports", seizure_imports.SeizureImportViewSet, basename="seizure-import")
 
 app_name = "api"
 urlpatterns = [

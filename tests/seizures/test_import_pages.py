@@ -1,0 +1,97 @@
+"""The import pages: template, preview, confirmation, and who may see an import."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from ncen.models import TaskRun
+from seizures.imports import template_header
+from seizures.models import Seizure
+
+from ..conftest import signed_in_client
+from .import_files import GOOD_ROWS, as_csv, as_xlsx, with_bad_row
+
+pytestmark = pytest.mark.django_db
+
+
+def _upload(client, data: bytes, name="seizures.csv"):
+    return client.post("/seizures/import/", {"file": SimpleUploadedFile(name, data)})
+
+
+def test_the_templates_name_the_columns(fj_officer):
+    client = signed_in_client(fj_officer)
+    csv_text = client.get("/seizures/import/template.csv").content.decode("utf-8-sig")
+    assert csv_text.strip().split(",")[:3] == ["Case key", "Date and time", "Office"]
+    response = client.get("/seizures/import/template.xlsx")
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert [c.value for c in workbook.worksheets[0][1]] == template_header()
+    codes = [row[1] for row in workbook["Codes"].iter_rows(values_only=True)]
+    assert "methamphetamine" in codes
+    assert "FJSUV" in codes
+
+
+def test_a_bad_row_is_shown_by_row_and_column_and_nothing_is_offered(fj_officer):
+    client = signed_in_client(fj_officer)
+    response = _upload(client, as_csv(with_bad_row(GOOD_ROWS)))
+    assert response.status_code == 200
+    errors = response.context["preview"].checked.errors
+    assert [(e.row, e.column_label) for e in errors] == [(4, "Unit")]
+    page = response.content.decode()
+    assert "<td>4</td><td>Unit</td>" in page
+    assert 'name="token"' not in page
+    assert not Seizure.objects.exists()
+
+
+def test_a_good_file_is_previewed_and_confirmed(fj_officer):
+    client = signed_in_client(fj_officer)
+    response = _upload(client, as_xlsx(GOOD_ROWS), name="march.xlsx")
+    preview = response.context["preview"]
+    assert preview.checked.ok
+    assert "Import 3 seizures" in response.content.decode()
+    assert not Seizure.objects.exists()
+    response = client.post("/seizures/import/confirm/", {"token": preview.token})
+    run = TaskRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/seizures/import/{run.pk}/"
+    assert run.requested_by == fj_officer
+    assert run.arguments["name"] == "march.xlsx"
+    # Confirming twice does not import twice.
+    client.post("/seizures/import/confirm/", {"token": preview.token})
+    assert TaskRun.objects.count() == 1
+    page = client.get(f"/seizures/import/{run.pk}/").content.decode()
+    assert "<progress" in page
+    state = client.get(f"/seizures/import/{run.pk}/status/").json()
+    assert state["status"] == "queued"
+    assert state["finished"] is False
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused(fj_officer):
+    client = signed_in_client(fj_officer)
+    response = _upload(client, b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", name="seizures.csv")
+    assert response.context["preview"] is None
+    assert response.context["form"].errors["file"] == [
+        "This file is not a spreadsheet: upload the template saved as .xlsx or CSV."
+    ]
+
+
+def test_another_administration_cannot_see_or_confirm_an_import(fj_officer, ws_officer):
+    owner = signed_in_client(fj_officer)
+    token = _upload(owner, as_csv(GOOD_ROWS)).context["preview"].token
+    stranger = signed_in_client(ws_officer)
+    response = stranger.post("/seizures/import/confirm/", {"token": token})
+    assert response.status_code == 400
+    assert "not yours" in response.content.decode()
+    assert not TaskRun.objects.exists()
+    owner.post("/seizures/import/confirm/", {"token": token})
+    run = TaskRun.objects.get()
+    assert stranger.get(f"/seizures/import/{run.pk}/").status_code == 404
+    assert stranger.get(f"/seizures/import/{run.pk}/status/").status_code == 404
+
+
+def test_a_role_that_does_not_record_seizures_cannot_import(fj_admin):
+    client = signed_in_client(fj_admin)
+    assert client.get("/seizures/import/").status_code == 403
+    assert client.get("/seizures/import/template.csv").status_code == 403

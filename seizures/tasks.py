@@ -65,38 +65,45 @@ def import_seizures(self, *, user_id: int, file: str, name: str) -> dict:
     if user is None:
         return {"skipped": "user gone"}
     progress = _Progress(run_id)
-    try:
-        with (
-            translation.override(user.administration.default_language),
-            timezone.override(user.administration.time_zone),
-            transaction.atomic(),
-        ):
-            # Two deliveries of one run queue here; the second finds the first's seizures.
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"import:{run_id}"])
-            earlier = TaskRun.objects.filter(pk=run_id).values_list("result", flat=True).first()
-            if earlier and "seizures" in earlier:
-                return earlier
-            try:
-                data = imports.upload_read(file)
-            except FileNotFoundError:
-                return {"skipped": "upload gone"}
-            created = imports.seizures_import(by=user, data=data, file_name=name, progress=progress)
-            outcome = {
-                "done": len(created),
-                "total": len(created),
-                "seizures": [seizure.pk for seizure in created],
-                "references": [seizure.reference for seizure in created],
-            }
-            # Saved with the seizures: a later delivery sees them both or neither.
-            TaskRun.objects.filter(pk=run_id).update(result=outcome)
-    except imports.ImportRefused as refused:
-        # Nothing was saved; the rows are kept on the run for the page to list.
-        TaskRun.objects.filter(pk=run_id).update(
-            result={"errors": imports.errors_as_dicts(refused.errors)}
-        )
-        raise
-    finally:
-        progress.close()
+    with (
+        translation.override(user.administration.default_language),
+        timezone.override(user.administration.time_zone),
+    ):
+        try:
+            outcome = _import(run_id, user=user, file=file, name=name, progress=progress)
+        except imports.ImportRefused as refused:
+            # Nothing was saved; the rows are kept on the run for the page to list, and the
+            # corrected file is a new upload.
+            TaskRun.objects.filter(pk=run_id).update(
+                result={"errors": imports.errors_as_dicts(refused.errors)}
+            )
+            imports.upload_discard(file)
+            raise
+        finally:
+            progress.close()
     imports.upload_discard(file)
+    return outcome
+
+
+@transaction.atomic
+def _import(run_id: str, *, user, file: str, name: str, progress: _Progress) -> dict:
+    # Two deliveries of one run queue here; the second finds the first's seizures.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"import:{run_id}"])
+    earlier = TaskRun.objects.filter(pk=run_id).values_list("result", flat=True).first()
+    if earlier and "seizures" in earlier:
+        return earlier
+    try:
+        data = imports.upload_read(file)
+    except FileNotFoundError:
+        return {"skipped": "upload gone"}
+    created = imports.seizures_import(by=user, data=data, file_name=name, progress=progress)
+    outcome = {
+        "done": len(created),
+        "total": len(created),
+        "seizures": [seizure.pk for seizure in created],
+        "references": [seizure.reference for seizure in created],
+    }
+    # Saved with the seizures: a later delivery sees them both or neither.
+    TaskRun.objects.filter(pk=run_id).update(result=outcome)
     return outcome

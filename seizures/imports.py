@@ -498,6 +498,11 @@ def check(*, by, sheet: Sheet) -> Checked:
             failed.add((first, "occurred_at"))
         if "office" not in planned.value_rows:
             planned.values["office"] = by.office
+            if by.office is None:
+                errors.append(
+                    RowError(first, "office", _("Give the office: you have none of your own."))
+                )
+                failed.add((first, "office"))
         planned.values.setdefault("transit_countries", [])
         errors.extend(_service_errors(by=by, planned=planned, failed=failed))
     errors.sort(key=lambda e: (e.row, _column_order(e.column)))

@@ -130,3 +130,11 @@ def test_files_that_are_not_the_template_are_refused_clearly(data, message):
 def test_a_header_without_rows_is_refused():
     with pytest.raises(ImportFileError, match="no seizures"):
         read(as_csv([]))
+
+
+def test_an_officer_without_an_office_names_it(ws_officer):
+    rows = [{"Date and time": "2026-01-20", "Commodity": "Cocaine", "Quantity": "2 kg"}]
+    checked = check(by=ws_officer, sheet=read(as_csv(rows)))
+    assert [(e.row, e.column_label, e.message) for e in checked.errors] == [
+        (2, "Office", "Give the office: you have none of your own.")
+    ]

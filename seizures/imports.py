@@ -444,6 +444,16 @@ class _Refused(Exception):
 
 def check(*, by, sheet: Sheet) -> Checked:
     """Every row parsed and every seizure checked by the services' rules; nothing saved."""
+    checked, failed = _parse(by=by, sheet=sheet)
+    for planned in checked.seizures:
+        checked.errors.extend(_service_errors(by=by, planned=planned, failed=failed))
+    checked.errors.sort(key=lambda e: (e.row, _column_order(e.column)))
+    return checked
+
+
+def _parse(*, by, sheet: Sheet) -> tuple[Checked, set[tuple[int, str]]]:
+    """Every row read into the values the services take, and what could not be read: the
+    cells by (row, column) as well as the errors."""
     if not rights.can_create(by):
         raise PermissionDenied(_("Your role does not record seizures."))
     reader = _RowReader(by)
@@ -504,9 +514,9 @@ def check(*, by, sheet: Sheet) -> Checked:
                 )
                 failed.add((first, "office"))
         planned.values.setdefault("transit_countries", [])
-        errors.extend(_service_errors(by=by, planned=planned, failed=failed))
     errors.sort(key=lambda e: (e.row, _column_order(e.column)))
-    return Checked(seizures=list(cases.values()), errors=errors, row_count=len(sheet.rows))
+    checked = Checked(seizures=list(cases.values()), errors=errors, row_count=len(sheet.rows))
+    return checked, failed
 
 
 def _column_order(key: str) -> int:
@@ -838,10 +848,11 @@ def seizures_import(
     file_name: str,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Seizure]:
-    """Record every seizure of the file as a draft of ``by``, or none: the file is checked
-    again, and a row refused now (a code retired since the preview) leaves nothing saved."""
+    """Record every seizure of the file as a draft of ``by``, or none: the file is read
+    again, and each seizure_create checks its seizure, so that a row refused now (a code
+    retired since the preview) leaves nothing saved. The first refused seizure stops it."""
     try:
-        checked = check(by=by, sheet=read(data))
+        checked, _failed = _parse(by=by, sheet=read(data))
     except ImportFileError as error:
         raise ImportRefused([RowError(1, "", str(error))]) from error
     if not checked.ok:

@@ -53,7 +53,7 @@ def test_a_worker_imports_the_file_and_leaves_the_outcome_on_the_run(worker, fj_
     assert {s.created_by_id for s in seizures} == {fj_officer.pk}
     assert AuditEntry.objects.filter(action="seizures_imported").count() == 1
     # The upload is gone once imported; the run says what was made of it.
-    assert default_storage.listdir("imports")[1] == []
+    assert not default_storage.exists(f"imports/{run.arguments['file']}")
 
 
 def test_a_row_refused_when_the_worker_runs_leaves_nothing_saved(worker, fj_officer):

@@ -577,6 +577,7 @@ class _RowReader:
         for code in codes:
             for name in {_normalise(n) for n in (code.code, code.label, code.label_fr)} - {""}:
                 self.codes.setdefault((code.list, name), []).append(code)
+        self.countries: dict[str, str | _Refused] = {}
         self.offices = {}
         for office in core_selectors.office_choices(user=by):
             self.offices[_normalise(office.code)] = office
@@ -697,6 +698,18 @@ class _RowReader:
         return found[0]
 
     def country(self, text: str) -> str:
+        # Names are looked up by scanning every country's translated name: once per text.
+        if text not in self.countries:
+            try:
+                self.countries[text] = self._country(text)
+            except _Refused as refused:
+                self.countries[text] = refused
+        found = self.countries[text]
+        if isinstance(found, _Refused):
+            raise found
+        return found
+
+    def _country(self, text: str) -> str:
         code = ""
         if len(text) in (2, 3) and text.isalpha():
             code = countries.alpha2(text.upper())

@@ -4,11 +4,14 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from ncen.models import TaskRun
-from seizures.imports import template_header
+from seizures.imports import seizures_import, template_header
 from seizures.models import Seizure
+from seizures.tasks import import_seizures
 
 from ..conftest import signed_in_client
 from .import_files import GOOD_ROWS, as_csv, as_xlsx, with_bad_row
@@ -95,3 +98,34 @@ def test_a_role_that_does_not_record_seizures_cannot_import(fj_admin):
     client = signed_in_client(fj_admin)
     assert client.get("/seizures/import/").status_code == 403
     assert client.get("/seizures/import/template.csv").status_code == 403
+
+
+def _queries(client, path) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+def test_the_finished_import_page_is_pinned(fj_officer):
+    """Session, user, the run, the seizures and their items: whatever their number."""
+    client = signed_in_client(fj_officer)
+    for count in (3, 30):
+        created = seizures_import(by=fj_officer, data=as_csv(_cases(count)), file_name="x")
+        run = TaskRun.objects.create(
+            name=import_seizures.name,
+            requested_by=fj_officer,
+            administration=fj_officer.administration,
+            status=TaskRun.Status.SUCCEEDED,
+            arguments={"name": "x.csv"},
+            result={"done": count, "total": count, "seizures": [s.pk for s in created]},
+        )
+        page = client.get(f"/seizures/import/{run.pk}/").content.decode()
+        assert page.count('href="/seizures/') >= count
+        assert _queries(client, f"/seizures/import/{run.pk}/") == 5
+
+
+def _cases(count: int) -> list[dict]:
+    return [
+        {"Date and time": "2026-01-20", "Commodity": "Cocaine", "Quantity": f"{n + 1} kg"}
+        for n in range(count)
+    ]

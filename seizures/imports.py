@@ -745,6 +745,11 @@ class _RowReader:
             number = Decimal(str(value))
         else:
             number = _parse_number(text)
+        if number is None and re.fullmatch(r"\d{1,3}(,\d{3})+", text):
+            raise _Refused(
+                _("%(value)s could be read two ways: write it without the comma, or with a point.")
+                % {"value": text}
+            )
         if number is None:
             raise _Refused(_("%(value)s is not a number.") % {"value": text})
         try:

@@ -14,7 +14,7 @@
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (state) {
           if (state && state.finished) { window.location.reload(); return; }
-          if (state) {
+          if (state && state.total) {
             bar.value = state.percent;
             bar.textContent = state.percent + " %";
             text.textContent = box.dataset.importFormat

@@ -75,6 +75,7 @@ def test_every_bad_cell_is_reported(fj_officer):
     assert "day first" in found[(2, "Date and time")]
     assert "differs from row 2" in found[(3, "Date and time")]
     assert "not in the commodity list" in found[(2, "Commodity")]
+    assert "could be read two ways" in found[(2, "Quantity")]
 
 
 def test_codes_by_their_french_label(fj_officer):

@@ -6,11 +6,12 @@ import time
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 
 from ncen.models import AuditEntry, TaskRun
 from seizures.imports import import_confirm, import_preview
 from seizures.models import Code, Seizure
-from seizures.tasks import import_seizures
+from seizures.tasks import _Progress, import_seizures
 
 from ..celery_worker import running_worker, send_to
 from .import_files import GOOD_ROWS, as_xlsx
@@ -72,3 +73,18 @@ def _confirmed_after_retiring(user) -> TaskRun:
     assert preview.checked.ok
     Code.objects.filter(list="commodity", code="cigarettes").update(is_retired=True)
     return import_confirm(by=user, token=preview.token)
+
+
+def test_progress_is_visible_while_the_import_transaction_is_open(fj_officer):
+    run = TaskRun.objects.create(name=import_seizures.name, requested_by=fj_officer)
+    progress = _Progress(str(run.pk))
+    try:
+        with transaction.atomic():
+            Seizure.objects.select_for_update().exists()  # the import's transaction is open
+            progress(2, 3)
+            # Written by a connection of its own, so already committed for every reader.
+            assert TaskRun.objects.get(pk=run.pk).result == {"done": 2, "total": 3}
+            transaction.set_rollback(True)
+    finally:
+        progress.close()
+    assert TaskRun.objects.get(pk=run.pk).result == {"done": 2, "total": 3}

@@ -26,7 +26,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
@@ -812,6 +812,7 @@ def _parse_number(text: str) -> Decimal | None:
 
 def upload_keep(*, by, data: bytes, name: str) -> str:
     """Store a checked upload; the token names it and is good for its uploader only."""
+    _discard_stale_uploads()
     file_id = uuid.uuid4().hex
     default_storage.save(f"{UPLOAD_DIR}/{file_id}", ContentFile(data))
     return signing.dumps({"user": by.pk, "file": file_id, "name": name[:255]}, salt=TOKEN_SALT)
@@ -835,6 +836,20 @@ def upload_read(file_id: str) -> bytes:
 
 def upload_discard(file_id: str) -> None:
     default_storage.delete(_path(file_id))
+
+
+def _discard_stale_uploads() -> None:
+    """Previews nobody confirmed: their tokens have expired, so their files can go."""
+    if not default_storage.exists(UPLOAD_DIR):
+        return
+    cutoff = timezone.now() - timedelta(seconds=UPLOAD_MAX_AGE)
+    for name in default_storage.listdir(UPLOAD_DIR)[1]:
+        path = f"{UPLOAD_DIR}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+        except FileNotFoundError:  # another upload discarded it first
+            continue
 
 
 def _path(file_id: str) -> str:

@@ -1,10 +1,20 @@
 """Reading and checking a spreadsheet: every row's errors by column, nothing saved."""
 
+import os
+import time
 from decimal import Decimal
 
 import pytest
+from django.core.files.storage import default_storage
 
-from seizures.imports import ImportFileError, check, read
+from seizures.imports import (
+    UPLOAD_MAX_AGE,
+    ImportFileError,
+    check,
+    read,
+    upload_keep,
+    upload_open,
+)
 from seizures.models import Seizure
 
 from .import_files import GOOD_ROWS, as_csv, as_xlsx, with_bad_row
@@ -139,3 +149,13 @@ def test_an_officer_without_an_office_names_it(ws_officer):
     assert [(e.row, e.column_label, e.message) for e in checked.errors] == [
         (2, "Office", "Give the office: you have none of your own.")
     ]
+
+
+def test_previews_nobody_confirmed_are_discarded_once_expired(fj_officer, settings):
+    stale = upload_open(by=fj_officer, token=upload_keep(by=fj_officer, data=b"a", name="a"))
+    path = os.path.join(settings.MEDIA_ROOT, "imports", stale["file"])
+    old = time.time() - UPLOAD_MAX_AGE - 60
+    os.utime(path, (old, old))
+    fresh = upload_open(by=fj_officer, token=upload_keep(by=fj_officer, data=b"b", name="b"))
+    assert not default_storage.exists(f"imports/{stale['file']}")
+    assert default_storage.exists(f"imports/{fresh['file']}")

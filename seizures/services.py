@@ -68,6 +68,17 @@ CODE_FIELDS = {
     "transport_mode": CodeList.TRANSPORT_MODE,
     "concealment_method": CodeList.CONCEALMENT_METHOD,
 }
+# Seizure fields the services fill in themselves, which full_clean need not ask the database
+# about (it looks every foreign key up: four queries of each check, of eight).
+SET_BY_THE_SERVICE = (
+    "reference",
+    "reference_year",
+    "reference_number",
+    "administration",
+    "created_by",
+    "updated_by",
+    "version",
+)
 # A clock a few minutes fast on an officer's laptop is not a date in the future.
 CLOCK_TOLERANCE = timedelta(minutes=10)
 
@@ -300,7 +311,7 @@ def seizure_check(
     for check in (
         lambda: _validate_seizure(by=by, values=values),
         lambda: _clean_children(by=by, items=items, offences=offences),
-        lambda: seizure.full_clean(exclude=["reference", "reference_year", "reference_number"]),
+        lambda: seizure.full_clean(exclude=SET_BY_THE_SERVICE),
     ):
         try:
             check()

@@ -20,6 +20,7 @@ that what is saved is checked against the code lists of the moment it is saved.
 """
 
 import csv
+import hashlib
 import io
 import os
 import re
@@ -38,6 +39,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
@@ -815,7 +817,15 @@ def upload_keep(*, by, data: bytes, name: str) -> str:
     _discard_stale_uploads()
     file_id = uuid.uuid4().hex
     default_storage.save(f"{UPLOAD_DIR}/{file_id}", ContentFile(data))
-    return signing.dumps({"user": by.pk, "file": file_id, "name": name[:255]}, salt=TOKEN_SALT)
+    return signing.dumps(
+        {
+            "user": by.pk,
+            "file": file_id,
+            "name": name[:255],
+            "sha256": hashlib.sha256(data).hexdigest(),
+        },
+        salt=TOKEN_SALT,
+    )
 
 
 def upload_open(*, by, token: str) -> dict | None:
@@ -971,8 +981,40 @@ def import_confirm(*, by, token: str):
     )
     if earlier is not None:
         return earlier
+    # The same file uploaded again, by this officer or a colleague, would make every seizure
+    # twice.
+    same_file = (
+        TaskRun.objects.filter(
+            administration_id=by.administration_id,
+            name=import_seizures.name,
+            arguments__sha256=upload["sha256"],
+        )
+        .exclude(status=TaskRun.Status.FAILED)
+        .select_related("requested_by")
+        .first()
+    )
+    if same_file is not None:
+        raise ValidationError(
+            {
+                "token": [
+                    _(
+                        "This file was already imported, by %(user)s on %(date)s: nothing was "
+                        "imported again."
+                    )
+                    % {
+                        "user": same_file.requested_by or "-",
+                        "date": date_format(timezone.localtime(same_file.created_at)),
+                    }
+                ]
+            }
+        )
     return enqueue(
-        import_seizures, requested_by=by, user_id=by.pk, file=upload["file"], name=upload["name"]
+        import_seizures,
+        requested_by=by,
+        user_id=by.pk,
+        file=upload["file"],
+        name=upload["name"],
+        sha256=upload["sha256"],
     )
 
 

@@ -1,10 +1,12 @@
 """Background work of seizures: the spreadsheet import."""
 
+import hashlib
 import time
 
 from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from ncen.celery import app
 from ncen.models import TaskRun
@@ -52,7 +54,7 @@ class _Progress:
     retry_jitter=True,
     max_retries=3,
 )
-def import_seizures(self, *, user_id: int, file: str, name: str) -> dict:
+def import_seizures(self, *, user_id: int, file: str, name: str, sha256: str) -> dict:
     """Import a checked upload as drafts of the user who confirmed it. Idempotent: a second
     delivery of the same run finds the first one's outcome and returns it."""
     run_id = self.request.id
@@ -70,7 +72,9 @@ def import_seizures(self, *, user_id: int, file: str, name: str) -> dict:
         timezone.override(user.administration.time_zone),
     ):
         try:
-            outcome = _import(run_id, user=user, file=file, name=name, progress=progress)
+            outcome = _import(
+                run_id, user=user, file=file, name=name, sha256=sha256, progress=progress
+            )
         except imports.ImportRefused as refused:
             # Nothing was saved; the rows are kept on the run for the page to list, and the
             # corrected file is a new upload.
@@ -86,7 +90,7 @@ def import_seizures(self, *, user_id: int, file: str, name: str) -> dict:
 
 
 @transaction.atomic
-def _import(run_id: str, *, user, file: str, name: str, progress: _Progress) -> dict:
+def _import(run_id: str, *, user, file: str, name: str, sha256: str, progress: _Progress) -> dict:
     # Two deliveries of one run queue here; the second finds the first's seizures.
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"import:{run_id}"])
@@ -97,6 +101,10 @@ def _import(run_id: str, *, user, file: str, name: str, progress: _Progress) -> 
         data = imports.upload_read(file)
     except FileNotFoundError:
         return {"skipped": "upload gone"}
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise imports.ImportRefused(
+            [imports.RowError(1, "", _("The stored file is not the one that was checked."))]
+        )
     created = imports.seizures_import(by=user, data=data, file_name=name, progress=progress)
     outcome = {
         "done": len(created),

@@ -129,3 +129,15 @@ def _cases(count: int) -> list[dict]:
         {"Date and time": "2026-01-20", "Commodity": "Cocaine", "Quantity": f"{n + 1} kg"}
         for n in range(count)
     ]
+
+
+def test_the_same_file_is_not_imported_twice_even_by_a_colleague(fj_officer, fj_supervisor):
+    officer = signed_in_client(fj_officer)
+    first = _upload(officer, as_csv(GOOD_ROWS)).context["preview"].token
+    officer.post("/seizures/import/confirm/", {"token": first})
+    colleague = signed_in_client(fj_supervisor)
+    again = _upload(colleague, as_csv(GOOD_ROWS)).context["preview"].token
+    response = colleague.post("/seizures/import/confirm/", {"token": again})
+    assert response.status_code == 400
+    assert "already imported, by" in response.content.decode()
+    assert TaskRun.objects.count() == 1

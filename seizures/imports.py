@@ -63,6 +63,8 @@ UPLOAD_MAX_AGE = 24 * 60 * 60
 UPLOAD_DIR = "imports"
 TOKEN_SALT = "seizures.imports"  # noqa: S105 - a signing namespace, not a secret
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A quantity followed by its unit: "12.5 kg", "3 packs".
+UNIT_AFTER_NUMBER = re.compile(r"([-+]?[\d.,\s]+?)\s*([^\W\d_].*)")
 # Several countries in one cell.
 LIST_SEPARATORS = re.compile(r"[;,|]")
 
@@ -160,7 +162,6 @@ SEIZURE_CODE_LISTS = {
     "concealment_method": CodeList.CONCEALMENT_METHOD,
 }
 COUNTRY_FIELDS = ("origin_country", "departure_country", "destination_country")
-ITEM_TEXT_FIELDS = ("description", "species")
 
 
 def template_header() -> list[str]:
@@ -615,67 +616,46 @@ class _RowReader:
         return text
 
     def item(self, number: int, raw: dict) -> tuple[dict | None, list[RowError]]:
-        errors = []
-        item: dict = {"_row": number}
-
-        def refuse(column, message):
-            errors.append(RowError(number, column, message))
-
+        """The row's item, or why it cannot be read, by column."""
+        texts = {c.key: _text(raw.get(c.key)) for c in COLUMNS if c.level == "item"}
+        problems: dict[str, str] = {}
         for key in ("commodity", "quantity"):
-            if not _text(raw.get(key)):
-                refuse(key, _("This column is required."))
-        quantity_text = _text(raw.get("quantity"))
-        unit_text = _text(raw.get("unit"))
-        match = re.fullmatch(r"([-+]?[\d.,\s]+?)\s*([^\W\d_].*)", quantity_text)
-        if match and not isinstance(raw.get("quantity"), int | float | Decimal):
-            quantity_text, given_unit = match.group(1).strip(), match.group(2).strip()
-            if unit_text and _normalise(unit_text) != _normalise(given_unit):
-                refuse(
-                    "unit",
-                    _("The quantity is in %(given)s but the unit says %(unit)s.")
-                    % {"given": given_unit, "unit": unit_text},
-                )
-            unit_text = unit_text or given_unit
-        if quantity_text and not unit_text:
-            refuse("unit", _("Give the unit, in this column or after the quantity (12.5 kg)."))
-        parsers = (
-            (
-                "commodity",
-                lambda: self.code(
-                    CodeList.COMMODITY, _text(raw.get("commodity")), prefer_children=True
-                ),
+            if not texts[key]:
+                problems[key] = _("This column is required.")
+        # "12.5 kg" in the quantity column gives the unit as well.
+        match = UNIT_AFTER_NUMBER.fullmatch(texts["quantity"])
+        if match and isinstance(raw.get("quantity"), str):
+            texts["quantity"], given = match.group(1).strip(), match.group(2).strip()
+            if texts["unit"] and _normalise(texts["unit"]) != _normalise(given):
+                problems["unit"] = _("The quantity is in %(given)s but the unit says %(unit)s.") % {
+                    "given": given,
+                    "unit": texts["unit"],
+                }
+            texts["unit"] = texts["unit"] or given
+        if texts["quantity"] and not texts["unit"]:
+            problems["unit"] = _("Give the unit, in this column or after the quantity (12.5 kg).")
+        readers = {
+            "commodity": lambda text: self.code(CodeList.COMMODITY, text, prefer_children=True),
+            "unit": lambda text: self.code(CodeList.UNIT, text),
+            "quantity": lambda text: self.number(raw.get("quantity"), text, "quantity"),
+            "estimated_value": lambda text: self.number(
+                raw.get("estimated_value"), text, "estimated_value"
             ),
-            ("unit", lambda: self.code(CodeList.UNIT, unit_text)),
-            ("quantity", lambda: self.number(raw.get("quantity"), quantity_text, "quantity")),
-            (
-                "estimated_value",
-                lambda: self.number(
-                    raw.get("estimated_value"), _text(raw.get("estimated_value")), "estimated_value"
-                ),
-            ),
-            ("currency", lambda: _text(raw.get("currency")).upper()),
-            ("cites_appendix", lambda: self.appendix(_text(raw.get("cites_appendix")))),
-            *(
-                (name, lambda name=name: self.item_text(name, raw.get(name)))
-                for name in ITEM_TEXT_FIELDS
-            ),
-        )
-        reported = {error.column for error in errors}
-        for key, parse in parsers:
-            if key in reported:
-                continue
-            source = unit_text if key == "unit" else _text(raw.get(key))
-            if key == "quantity":
-                source = quantity_text
-            if not source:
+            "currency": str.upper,
+            "cites_appendix": self.appendix,
+            "description": lambda text: self.item_text("description", text),
+            "species": lambda text: self.item_text("species", text),
+        }
+        item: dict = {"_row": number}
+        for key, read_text in readers.items():
+            if key in problems or not texts[key]:
                 continue
             try:
-                item[key] = parse()
+                item[key] = read_text(texts[key])
             except _Refused as refused:
-                refuse(key, refused.message)
-        if errors:
-            return None, errors
-        return item, errors
+                problems[key] = refused.message
+        errors = [RowError(number, key, message) for key, message in problems.items()]
+        return (None if errors else item), errors
 
     def code(self, code_list: str, text: str, *, prefer_children: bool = False) -> Code:
         found = self.codes.get((code_list, _normalise(text)), [])
@@ -767,8 +747,7 @@ class _RowReader:
             raise _Refused(_("The CITES appendix is I, II or III."))
         return text
 
-    def item_text(self, key: str, value) -> str:
-        text = _text(value)
+    def item_text(self, key: str, text: str) -> str:
         limit = Item._meta.get_field(key).max_length
         if len(text) > limit:
             raise _Refused(

@@ -1,17 +1,21 @@
 """Reading and checking a spreadsheet: every row's errors by column, nothing saved."""
 
+import io
 import os
 import time
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
 from django.core.files.storage import default_storage
+from openpyxl import Workbook
 
 from seizures.imports import (
     UPLOAD_MAX_AGE,
     ImportFileError,
     check,
     read,
+    template_header,
     upload_keep,
     upload_open,
 )
@@ -159,3 +163,32 @@ def test_previews_nobody_confirmed_are_discarded_once_expired(fj_officer, settin
     fresh = upload_open(by=fj_officer, token=upload_keep(by=fj_officer, data=b"b", name="b"))
     assert not default_storage.exists(f"imports/{stale['file']}")
     assert default_storage.exists(f"imports/{fresh['file']}")
+
+
+def test_xlsx_dates_and_numbers_as_excel_stores_them(fj_officer):
+    workbook = Workbook()
+    sheet = workbook.active
+    header = template_header()
+    sheet.append(header)
+    row = dict.fromkeys(header)
+    row.update(
+        {
+            "Case key": 7,
+            "Date and time": datetime(2026, 3, 14, 9, 30),
+            "Commodity": "cocaine",
+            "Quantity": 1.5,
+            "Unit": "kg",
+            "Estimated value": 12000,
+            "Currency": "FJD",
+        }
+    )
+    sheet.append([row[name] for name in header])
+    out = io.BytesIO()
+    workbook.save(out)
+    checked = check(by=fj_officer, sheet=read(out.getvalue()))
+    assert checked.errors == []
+    planned = checked.seizures[0]
+    assert planned.case_key == "7"
+    assert planned.values["occurred_at"].isoformat() == "2026-03-14T09:30:00+12:00"
+    assert planned.items[0]["quantity"] == Decimal("1.5")
+    assert planned.items[0]["estimated_value"] == Decimal(12000)

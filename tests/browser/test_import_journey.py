@@ -80,6 +80,10 @@ def test_officer_imports_a_spreadsheet(live_server, page: Page, fj_officer, tmp_
     assert len(references) == 3
     for reference in references:
         expect(page.get_by_role("link", name=reference)).to_be_visible()
+    page.get_by_role("link", name="Open them in the seizure list").click()
+    expect(page.get_by_role("status")).to_contain_text("3 seizures match")
+    for reference in references:
+        expect(page.get_by_role("link", name=reference)).to_be_visible()
     page.get_by_role("link", name=references[0]).click()
     expect(page.get_by_role("main")).to_contain_text("Methamphetamine")
     expect(page.get_by_role("main")).to_contain_text("Draft")

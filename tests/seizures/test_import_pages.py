@@ -13,7 +13,8 @@ from seizures.imports import seizures_import, template_header
 from seizures.models import Seizure
 from seizures.tasks import import_seizures
 
-from ..conftest import signed_in_client
+from ..conftest import api_client, signed_in_client
+from ..factories import make_seizure
 from .import_files import GOOD_ROWS, as_csv, as_xlsx, with_bad_row
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +142,22 @@ def test_the_same_file_is_not_imported_twice_even_by_a_colleague(fj_officer, fj_
     assert response.status_code == 400
     assert "already imported, by" in response.content.decode()
     assert TaskRun.objects.count() == 1
+
+
+def test_the_list_filtered_to_an_import_shows_its_seizures_only(fj_officer, ws_officer):
+    other = make_seizure(by=fj_officer)
+    created = seizures_import(by=fj_officer, data=as_csv(GOOD_ROWS), file_name="x")
+    run = TaskRun.objects.create(
+        name=import_seizures.name,
+        requested_by=fj_officer,
+        administration=fj_officer.administration,
+        status=TaskRun.Status.SUCCEEDED,
+        result={"seizures": [s.pk for s in created]},
+    )
+    page = signed_in_client(fj_officer).get(f"/seizures/?imported={run.pk}")
+    assert [s.pk for s in page.context["page"]] == [s.pk for s in created]
+    assert other.reference not in page.content.decode()
+    api = api_client(fj_officer).get(f"/api/v1/seizures/?imported={run.pk}").json()
+    assert sorted(s["id"] for s in api["results"]) == sorted(s.pk for s in created)
+    # Someone who may not follow the import gets nothing from it.
+    assert not api_client(ws_officer).get(f"/api/v1/seizures/?imported={run.pk}").json()["results"]

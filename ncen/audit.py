@@ -53,6 +53,7 @@ class Action(models.TextChoices):
     SEIZURE_APPROVED = "seizure_approved", _("Approved")
     SEIZURE_WITHDRAWN = "seizure_withdrawn", _("Withdrawn")
     SHARING_POLICY_CHANGED = "sharing_policy_changed", _("Sharing policy changed")
+    SEIZURES_IMPORTED = "seizures_imported", _("Seizures imported from a spreadsheet")
     ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
     ATTACHMENT_REMOVED = "attachment_removed", _("Attachment removed")
     CODE_ADDED = "code_added", _("Code list entry added")

@@ -4,6 +4,7 @@ import re
 from datetime import datetime, time, timedelta
 
 import django_filters
+from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +70,12 @@ class SeizureFilterSet(NcenFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Seizure.Status.choices, empty_label=_("Any")
     )
+    imported = django_filters.UUIDFilter(
+        label=_("Spreadsheet import"),
+        method="filter_imported",
+        widget=forms.HiddenInput,
+        help_text=_("The id of an import you may follow: the seizures it created."),
+    )
     ordering = StableOrderingFilter(
         label=_("Sort by"),
         fields=(
@@ -113,6 +120,12 @@ class SeizureFilterSet(NcenFilterSet):
 
     def filter_to(self, queryset, name, value):
         return queryset.filter(occurred_at__lt=_start_of(value + timedelta(days=1)))
+
+    def filter_imported(self, queryset, name, value):
+        from .imports import import_runs
+
+        run = import_runs(user=self.request_user).filter(pk=value).values("result").first()
+        return queryset.filter(pk__in=((run or {}).get("result") or {}).get("seizures", []))
 
     def filter_commodity(self, queryset, name, value):
         # Items of a sub-commodity carry their group too, so either level matches.

@@ -75,6 +75,17 @@ CODE_FIELDS = {
     "transport_mode": CodeList.TRANSPORT_MODE,
     "concealment_method": CodeList.CONCEALMENT_METHOD,
 }
+# Seizure fields the services fill in themselves, which full_clean need not ask the database
+# about (it looks every foreign key up: four queries of each check, of eight).
+SET_BY_THE_SERVICE = (
+    "reference",
+    "reference_year",
+    "reference_number",
+    "administration",
+    "created_by",
+    "updated_by",
+    "version",
+)
 # A clock a few minutes fast on an officer's laptop is not a date in the future.
 CLOCK_TOLERANCE = timedelta(minutes=10)
 
@@ -297,24 +308,44 @@ def _lock(*, by, seizure: Seizure, refusal: str) -> Seizure:
         raise PermissionDenied(refusal) from None
 
 
-@transaction.atomic
-def seizure_create(
+def seizure_check(
     *, by, values: dict, items: list[dict], offences: list[dict] | None = None
 ) -> Seizure:
-    """Record a new seizure as a draft. ``values`` holds fields of SEIZURE_FIELDS."""
+    """Every rule seizure_create applies, without saving: the unsaved seizure, or the
+    ValidationError it would raise. A spreadsheet import checks its rows with it."""
     if not rights.can_create(by):
         raise PermissionDenied(_("Your role does not record seizures."))
     if not items:
         raise ValidationError({"items": [_("Record at least one item seized.")]})
-    _validate_seizure(by=by, values=values)
-    _clean_children(by=by, items=items, offences=offences)
     seizure = Seizure(
         administration=by.administration,
         created_by=by,
         updated_by=by,
         **_only(values, SEIZURE_FIELDS),
     )
-    seizure.full_clean(exclude=["reference", "reference_year", "reference_number"])
+    # Every problem at once, so that a form or a spreadsheet row can be put right in one go.
+    errors = {}
+    for check in (
+        lambda: _validate_seizure(by=by, values=values),
+        lambda: _clean_children(by=by, items=items, offences=offences),
+        lambda: seizure.full_clean(exclude=SET_BY_THE_SERVICE),
+    ):
+        try:
+            check()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(field, messages)
+    if errors:
+        raise ValidationError(errors)
+    return seizure
+
+
+@transaction.atomic
+def seizure_create(
+    *, by, values: dict, items: list[dict], offences: list[dict] | None = None
+) -> Seizure:
+    """Record a new seizure as a draft. ``values`` holds fields of SEIZURE_FIELDS."""
+    seizure = seizure_check(by=by, values=values, items=items, offences=offences)
     _next_reference(seizure=seizure, year=timezone.localdate().year)
     seizure.save(force_insert=True)
     _save_children(seizure, items, offences or [])

@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from exchange.api import views as exchange_views
 from persons.api import views as person_views
+from seizures.api import imports as seizure_imports
 from seizures.api import views as seizure_views
 
 from . import views
@@ -18,6 +19,7 @@ router.register("persons", person_views.PersonViewSet, basename="person")
 router.register("businesses", person_views.BusinessViewSet, basename="business")
 router.register("conveyances", person_views.ConveyanceViewSet, basename="conveyance")
 router.register("links", person_views.CaseLinkViewSet, basename="case-link")
+router.register("seizure-imports", seizure_imports.SeizureImportViewSet, basename="seizure-import")
 
 app_name = "api"
 urlpatterns = [

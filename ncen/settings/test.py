@@ -1,5 +1,6 @@
 """The test suite: real PostgreSQL and Redis, fast hashing, mail kept in memory."""
 
+import os
 import tempfile
 
 from .base import *  # noqa: F403
@@ -14,5 +15,8 @@ NCEN_REQUIRE_SECOND_FACTOR = True
 CELERY_TASK_ALWAYS_EAGER = False
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-# Uploads of one test run go to a folder of their own.
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="ncen-test-media-"))  # noqa: F405
+# Uploads of one test run go to a folder of their own, which a Celery worker started by a
+# test is told to share.
+MEDIA_ROOT = Path(  # noqa: F405
+    os.environ.get("NCEN_TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="ncen-test-media-")
+)

@@ -1,0 +1,64 @@
+"""A real Celery worker for a test: on the test's database, with a queue of its own on the
+real Redis, and the test's upload folder."""
+
+import os
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    credentials = f"{quote(db['USER'])}:{quote(db['PASSWORD'])}"
+    if db["HOST"].startswith("/"):  # a Unix socket directory, as with the embedded server
+        return f"postgres://{credentials}@/{db['NAME']}?host={quote(db['HOST'])}"
+    return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@contextmanager
+def running_worker(queue: str):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ncen.settings.test",
+        "DATABASE_URL": database_url(),
+        "NCEN_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "ncen",
+            "worker",
+            "--pool",
+            "solo",
+            "--queues",
+            queue,
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def send_to(task, queue: str, monkeypatch) -> None:
+    """Send ``task`` to the test's queue: the worker listens to nothing else."""
+    send = task.apply_async
+    monkeypatch.setattr(task, "apply_async", lambda **kwargs: send(queue=queue, **kwargs))

@@ -419,10 +419,11 @@ def link_add(
         raise ValidationError(_("This person was merged into another record; link that one."))
     if offence is not None and offence.seizure_id != seizure.pk:
         raise ValidationError({"offence": [_("Choose an offence of this seizure.")]})
-    duplicate = CaseLink.objects.filter(seizure=seizure, role=role, **{kind: target})
+    locked, status_before = seizure_services.seizure_links_change(by=by, seizure=seizure)
+    # Checked under the seizure's lock, so that two officers cannot both add it.
+    duplicate = CaseLink.objects.filter(seizure=locked, role=role, **{kind: target})
     if duplicate.exists():
         raise ValidationError(_("This record is already in the case with that role."))
-    locked, status_before = seizure_services.seizure_links_change(by=by, seizure=seizure)
     link = CaseLink(seizure=locked, offence=offence, role=role, created_by=by, **{kind: target})
     link.full_clean()
     link.save()

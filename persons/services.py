@@ -5,7 +5,7 @@ record, keeps the matching keys current and writes its audit entry."""
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.template.defaultfilters import filesizeformat
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ncen import audit
 from ncen.audit import Action
 from seizures import attachments
+from seizures import services as seizure_services
 from seizures.models import Offence, Seizure
 
 from . import rights
@@ -386,6 +387,9 @@ def nominal_export_record(*, by, model, count: int, filters: dict) -> None:
 # --- Links to cases -----------------------------------------------------------------------
 
 
+_LINK_TARGETS = {"person": Person, "business": Business, "conveyance": Conveyance}
+
+
 @transaction.atomic
 def link_add(
     *,
@@ -397,37 +401,39 @@ def link_add(
     conveyance: Conveyance | None = None,
     offence: Offence | None = None,
 ) -> CaseLink:
-    """Put one person, business or conveyance in a case with the part it played."""
+    """Put one person, business or conveyance in a case with the part it played. A link is
+    part of the record (its persons and businesses go into the payload), so adding one is
+    an edit of the seizure: see seizures.services.seizure_links_change."""
     _require_recorder(by)
-    targets = [t for t in (person, business, conveyance) if t is not None]
-    if len(targets) != 1:
+    targets = {"person": person, "business": business, "conveyance": conveyance}
+    given = {name: target for name, target in targets.items() if target is not None}
+    if len(given) != 1:
         raise ValidationError(_("Link one person, business or conveyance at a time."))
-    if not Seizure.objects.visible_to(by).filter(pk=seizure.pk).exists():
-        raise PermissionDenied(_("You cannot add to this seizure."))
-    target = targets[0]
-    if target.administration_id != by.administration_id:
-        raise PermissionDenied(_("You cannot link this record."))
+    [(kind, target)] = given.items()
+    # Locked before the seizure, as a merge locks its persons before their cases.
+    try:
+        target = _LINK_TARGETS[kind].objects.visible_to(by).select_for_update().get(pk=target.pk)
+    except ObjectDoesNotExist:
+        raise PermissionDenied(_("You cannot link this record.")) from None
     if isinstance(target, Person) and target.merged_into_id:
         raise ValidationError(_("This person was merged into another record; link that one."))
     if offence is not None and offence.seizure_id != seizure.pk:
         raise ValidationError({"offence": [_("Choose an offence of this seizure.")]})
-    link = CaseLink(
-        seizure=seizure,
-        offence=offence,
-        person=person,
-        business=business,
-        conveyance=conveyance,
-        role=role,
-        created_by=by,
-    )
-    link.full_clean()
-    duplicate = CaseLink.objects.filter(
-        seizure=seizure, person=person, business=business, conveyance=conveyance, role=role
-    )
+    locked, status_before = seizure_services.seizure_links_change(by=by, seizure=seizure)
+    # Checked under the seizure's lock, so that two officers cannot both add it.
+    duplicate = CaseLink.objects.filter(seizure=locked, role=role, **{kind: target})
     if duplicate.exists():
         raise ValidationError(_("This record is already in the case with that role."))
+    link = CaseLink(seizure=locked, offence=offence, role=role, created_by=by, **{kind: target})
+    link.full_clean()
     link.save()
-    audit.record(action=Action.CASE_LINK_ADDED, actor=by, target=seizure, after=_link_data(link))
+    audit.record(
+        action=Action.CASE_LINK_ADDED,
+        actor=by,
+        target=locked,
+        before={"status": status_before},
+        after={**_link_data(link), "status": locked.status, "version": locked.version},
+    )
     return link
 
 
@@ -444,15 +450,24 @@ def _link_data(link: CaseLink) -> dict:
 
 @transaction.atomic
 def link_remove(*, by, link: CaseLink) -> None:
+    """Take a record out of a case: an edit of the seizure, as adding it is."""
     _require_recorder(by)
     try:
         locked = CaseLink.objects.visible_to(by).select_for_update().get(pk=link.pk)
     except CaseLink.DoesNotExist:
         raise PermissionDenied(_("You cannot change this case.")) from None
-    before = _link_data(locked)
-    seizure = locked.seizure
+    seizure, status_before = seizure_services.seizure_links_change(
+        by=by, seizure=Seizure(pk=locked.seizure_id)
+    )
+    before = {**_link_data(locked), "status": status_before}
     locked.delete()
-    audit.record(action=Action.CASE_LINK_REMOVED, actor=by, target=seizure, before=before)
+    audit.record(
+        action=Action.CASE_LINK_REMOVED,
+        actor=by,
+        target=seizure,
+        before=before,
+        after={"status": seizure.status, "version": seizure.version},
+    )
 
 
 # --- Duplicates: judgement, merge, undo ---------------------------------------------------
@@ -607,6 +622,12 @@ def person_merge(
     )
     merge.save()
     CaseLink.objects.filter(pk__in=merge.link_ids).update(person=kept)
+    seizure_services.seizures_links_moved(
+        by=by,
+        seizure_ids=CaseLink.objects.filter(pk__in=merge.link_ids).values("seizure_id"),
+        reason=_("Persons merged: %(merged)s into %(kept)s.")
+        % {"merged": merged.full_name, "kept": kept.full_name},
+    )
     IdentityDocument.objects.filter(pk__in=merge.document_ids).update(person=kept)
     _merge_lists(kept, merged)
     kept.updated_by = by
@@ -647,7 +668,15 @@ def person_merge_undo(*, by, merge: PersonMerge) -> PersonMerge:
         raise ValidationError(_("This merge was already undone."))
     kept = Person.objects.select_for_update().get(pk=merge.kept_id)
     merged = Person.objects.select_for_update().get(pk=merge.merged_id)
-    CaseLink.objects.filter(pk__in=merge.link_ids, person=kept).update(person=merged)
+    moved_back = CaseLink.objects.filter(pk__in=merge.link_ids, person=kept)
+    seizure_ids = list(moved_back.values_list("seizure_id", flat=True))
+    moved_back.update(person=merged)
+    seizure_services.seizures_links_moved(
+        by=by,
+        seizure_ids=seizure_ids,
+        reason=_("Merge of persons undone: %(merged)s taken out of %(kept)s.")
+        % {"merged": merged.full_name, "kept": kept.full_name},
+    )
     IdentityDocument.objects.filter(pk__in=merge.document_ids, person=kept).update(person=merged)
     before = audit.snapshot(kept, MERGED_LIST_FIELDS)
     for name, value in merge.kept_before.items():

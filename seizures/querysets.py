@@ -27,6 +27,8 @@ class SeizureQuerySet(models.QuerySet):
         )
 
     def with_detail_relations(self):
+        from persons.models import CaseLink
+
         from .models import Offence
 
         return (
@@ -49,6 +51,15 @@ class SeizureQuerySet(models.QuerySet):
                     "offences", queryset=Offence.objects.select_related("offence_type", "status")
                 ),
                 "attachments",
+                # The persons and businesses of the case, for its payload
+                # (seizures.snapshots.nominal_inputs): one query, however many.
+                models.Prefetch(
+                    "case_links",
+                    queryset=CaseLink.objects.filter(conveyance__isnull=True)
+                    .select_related("person", "business")
+                    .order_by("id"),
+                    to_attr="nominal_links",
+                ),
             )
         )
 

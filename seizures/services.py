@@ -401,6 +401,58 @@ def seizure_update(
     return locked
 
 
+def seizure_links_change(*, by, seizure: Seizure) -> tuple[Seizure, str]:
+    """Lock a seizure whose persons or businesses ``by`` is about to change, in the caller's
+    transaction, and count the change as an edit of the record: the same rights and steps as
+    seizure_update (a new version, ``by`` as its last editor for four eyes; an approved
+    record goes back for review while its last approval stays what the exchange knows).
+    Returns the locked seizure and the status it had; the caller makes the change and
+    writes the audit entry."""
+    locked = _lock(by=by, seizure=seizure, refusal=_("You cannot change this seizure."))
+    if locked.status not in rights.EDITABLE:
+        # Submitted (waiting for its review) or withdrawn (closed): say so.
+        workflow.next_status(Step.REVISE, locked)
+    if not rights.can_edit(by, locked):
+        raise PermissionDenied(_("You cannot change this seizure."))
+    before = locked.status
+    _bump(by=by, locked=locked)
+    return locked, before
+
+
+def seizures_links_moved(*, by, seizure_ids, reason: str) -> None:
+    """Links of these seizures were moved to another person (a merge or its undo), which
+    changes what their approvals would send: each becomes a new version, and an approved one
+    goes back for review. A withdrawn record is closed and stays as it is."""
+    for locked in (
+        Seizure.objects.visible_to(by)
+        .filter(pk__in=seizure_ids)
+        .exclude(status=Seizure.Status.WITHDRAWN)
+        .select_for_update()
+        .order_by("pk")
+    ):
+        before = {"status": locked.status, "version": locked.version}
+        _bump(by=by, locked=locked)
+        audit.record(
+            action=Action.SEIZURE_UPDATED,
+            actor=by,
+            target=locked,
+            before=before,
+            after={"status": locked.status, "version": locked.version},
+            reason=reason,
+        )
+
+
+def _bump(*, by, locked: Seizure) -> None:
+    locked.version += 1
+    locked.updated_by = by
+    revised = locked.status == Seizure.Status.APPROVED
+    if revised:
+        _enter(locked, Step.REVISE)
+    locked.save(update_fields=[*TRANSITION_FIELDS, "version", "updated_by"])
+    if revised:
+        _notify_supervisors(seizure=locked, by=by)
+
+
 # --- The workflow: submit, return, approve, withdraw ------------------------------------------
 
 

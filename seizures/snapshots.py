@@ -28,9 +28,37 @@ def nominal_inputs(seizure: Seizure) -> dict:
                      "birth_year"}
         businesses: {"role", "name", "registration_country", "type"}
 
-    Persons and businesses are not recorded yet; when they are, their links to the seizure
-    are read here (loaded by Seizure.objects.with_detail_relations()) and nowhere else."""
-    return {"persons": [], "businesses": []}
+    in the order they were linked (a record linked twice, in two roles, appears twice).
+    ``seizure`` comes from Seizure.objects.with_detail_relations(), whose ``nominal_links``
+    this reads and nothing else: no query per person. Only these fields are read: documents,
+    phones, addresses, the date of birth and notes never reach an approval, whatever the
+    policy. Conveyance records stay out too: their identifiers travel in the record's own
+    conveyance fields (see docs/exchange-payload.md). A value not recorded is left empty, and
+    nominal_part leaves empty values out."""
+    persons, businesses = [], []
+    for link in seizure.nominal_links:
+        if link.person_id is not None:
+            person = link.person
+            persons.append(
+                {
+                    "role": link.role,
+                    "name": person.full_name,
+                    "nationalities": list(person.nationalities),
+                    "gender": person.gender or None,
+                    "birth_year": person.birth_year,
+                }
+            )
+        else:
+            business = link.business
+            businesses.append(
+                {
+                    "role": link.role,
+                    "name": business.name,
+                    "registration_country": _country(business.registration_country),
+                    "type": business.kind or None,
+                }
+            )
+    return {"persons": persons, "businesses": businesses}
 
 
 def payload_record(seizure: Seizure) -> dict:

@@ -3,6 +3,8 @@ other cases that share one of them or one of their identifiers."""
 
 from django import template
 
+from seizures import rights as seizure_rights
+
 from .. import rights, selectors
 
 register = template.Library()
@@ -18,5 +20,6 @@ def seizure_persons(context, seizure):
         "seizure": seizure,
         "links": links,
         "related": selectors.related_cases(user=user, seizure=seizure, links=links),
-        "can_record": rights.can_record(user),
+        # Links are part of the record: changed only while the seizure may be edited.
+        "can_record": rights.can_record(user) and seizure_rights.can_edit(user, seizure),
     }

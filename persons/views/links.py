@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ncen.exceptions import TransitionRefused
 from seizures import selectors as seizure_selectors
 
 from .. import rights, selectors, services
@@ -48,6 +49,9 @@ def link_add(request, pk: int, kind: str):
                 )
             except ValidationError as error:
                 form.add_error(None, error.messages)
+            except TransitionRefused as refused:
+                # Submitted (waiting for its review) or withdrawn: its links stay as they are.
+                form.add_error(None, str(refused))
             else:
                 messages.success(
                     request,
@@ -76,6 +80,10 @@ def link_add(request, pk: int, kind: str):
 @require_POST
 def link_remove(request, pk: int):
     link = get_object_or_404(CaseLink.objects.visible_to(request.user), pk=pk)
-    services.link_remove(by=request.user, link=link)
-    messages.success(request, _("The link is removed."))
+    try:
+        services.link_remove(by=request.user, link=link)
+    except TransitionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("The link is removed."))
     return redirect("seizures:detail", pk=link.seizure_id)

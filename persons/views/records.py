@@ -5,13 +5,15 @@ know. Exports are for supervisors and are audited too."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ncen.exceptions import TransitionRefused
 from seizures import selectors as seizure_selectors
 from seizures.exports import write_csv
 
@@ -72,13 +74,22 @@ def _case_to_join(request):
 
 
 def _join_case(request, *, seizure, link_form, **target) -> None:
-    services.link_add(
-        by=request.user,
-        seizure=seizure,
-        role=link_form.cleaned_data["role"],
-        offence=link_form.cleaned_data["offence"],
-        **target,
-    )
+    """Called in the transaction that created the record: if the case refuses it, the new
+    record is not kept either, and the form says why."""
+    try:
+        services.link_add(
+            by=request.user,
+            seizure=seizure,
+            role=link_form.cleaned_data["role"],
+            offence=link_form.cleaned_data["offence"],
+            **target,
+        )
+    except TransitionRefused as refused:
+        raise ValidationError({NON_FIELD_ERRORS: [str(refused)]}) from None
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise
+        raise ValidationError({NON_FIELD_ERRORS: error.messages}) from None
 
 
 # --- Persons ------------------------------------------------------------------------------
@@ -133,15 +144,17 @@ def _person_form(request, person: Person | None):
             "photo": form.cleaned_data["photo"],
         }
         try:
-            if person is None:
-                person = services.person_create(**arguments)
-                if seizure is not None:
-                    _join_case(request, seizure=seizure, link_form=link_form, person=person)
-            else:
-                person = services.person_update(person=person, **arguments)
+            with transaction.atomic():
+                if person is None:
+                    saved = services.person_create(**arguments)
+                    if seizure is not None:
+                        _join_case(request, seizure=seizure, link_form=link_form, person=saved)
+                else:
+                    saved = services.person_update(person=person, **arguments)
         except ValidationError as error:
             _add_errors(error, form, document_rows)
         else:
+            person = saved
             messages.success(request, _("%(name)s is saved.") % {"name": person})
             if seizure is not None:
                 return redirect("seizures:detail", pk=seizure.pk)
@@ -298,15 +311,17 @@ def _simple_form(request, *, form_class, record, fields, create, update, kind, d
     seizure, link_form = _case_to_join(request) if record is None else (None, None)
     if data is not None and form.is_valid() and (link_form is None or link_form.is_valid()):
         try:
-            if record is None:
-                record = create(by=request.user, values=form.cleaned_data)
-                if seizure is not None:
-                    _join_case(request, seizure=seizure, link_form=link_form, **{kind: record})
-            else:
-                record = update(by=request.user, values=form.cleaned_data, **{kind: record})
+            with transaction.atomic():
+                if record is None:
+                    saved = create(by=request.user, values=form.cleaned_data)
+                    if seizure is not None:
+                        _join_case(request, seizure=seizure, link_form=link_form, **{kind: saved})
+                else:
+                    saved = update(by=request.user, values=form.cleaned_data, **{kind: record})
         except ValidationError as error:
             _add_errors(error, form)
         else:
+            record = saved
             messages.success(request, _("%(name)s is saved.") % {"name": record})
             if seizure is not None:
                 return redirect("seizures:detail", pk=seizure.pk)

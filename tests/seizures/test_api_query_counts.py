@@ -88,6 +88,7 @@ def test_detail_is_pinned_whatever_its_items_and_offences(fj_officer):
             for name in ("cocaine", "heroin_opioids", "methamphetamine", "khat", "kava")
         ],
     )
-    # token and user, the seizure with its codes, items, offences, attachments
-    assert _queries(client, f"/api/v1/seizures/{few.pk}/") == 5
-    assert _queries(client, f"/api/v1/seizures/{many.pk}/") == 5
+    # token and user, the seizure with its codes, items, offences, attachments, persons and
+    # businesses (the payload's)
+    assert _queries(client, f"/api/v1/seizures/{few.pk}/") == 6
+    assert _queries(client, f"/api/v1/seizures/{many.pk}/") == 6

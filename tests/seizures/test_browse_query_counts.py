@@ -48,13 +48,14 @@ def test_seizure_list_and_exports_are_pinned(fj_officer, path, pinned):
 
 def test_detail_page_is_pinned(fj_officer):
     """Session, user with its administration, the seizure, then one query each for its items,
-    offences, attachments, history and linked persons, however many of each, and the
-    navigation's unread notifications."""
+    offences, attachments, the persons and businesses its payload reads, history and the
+    persons panel's links, however many of each, and the navigation's unread
+    notifications."""
     from seizures import services
 
     client = signed_in_client(fj_officer)
     seizure = make_seizure(by=fj_officer)
-    assert _queries(client, f"/seizures/{seizure.pk}/") == 9
+    assert _queries(client, f"/seizures/{seizure.pk}/") == 10
     for version in (1, 2, 3):
         services.seizure_update(
             by=fj_officer,
@@ -70,4 +71,4 @@ def test_detail_page_is_pinned(fj_officer):
                 for n in (1, 2, 3)
             ],
         )
-    assert _queries(client, f"/seizures/{seizure.pk}/") == 9
+    assert _queries(client, f"/seizures/{seizure.pk}/") == 10

@@ -281,6 +281,6 @@ def test_the_detail_page_of_an_approved_record_is_pinned(fj_officer, fj_supervis
     seizure = make_seizure(by=fj_officer)
     submit_and_approve(seizure, by=fj_officer, approver=fj_supervisor, distribution="regional")
     client = signed_in_client(fj_supervisor)
-    # the detail page's 9 (see test_browse_query_counts), the supervisor's second-factor
+    # the detail page's 10 (see test_browse_query_counts), the supervisor's second-factor
     # device and the review queue's count; the approval comes with the record
-    assert _queries(client, f"/seizures/{seizure.pk}/") == 11
+    assert _queries(client, f"/seizures/{seizure.pk}/") == 12

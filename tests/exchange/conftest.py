@@ -34,7 +34,9 @@ def exchange_settings(settings, fj_key):
 @pytest.fixture
 def fj_member(db, fj_key):
     return Member.objects.create(
-        code="FJ", name="Fiji Revenue and Customs Service", public_key=signing.public_key_text(fj_key[1])
+        code="FJ",
+        name="Fiji Revenue and Customs Service",
+        public_key=signing.public_key_text(fj_key[1]),
     )
 
 

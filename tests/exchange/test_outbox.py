@@ -44,15 +44,22 @@ def test_the_entry_is_written_in_the_approvals_transaction(
 ):
     seizure = services.seizure_submit(by=fj_officer, seizure=make_seizure(by=fj_officer))
 
-    class Abandon(Exception):
-        pass
+    seen_inside = []
 
-    with pytest.raises(Abandon), transaction.atomic():
-        services.seizure_approve(
-            by=fj_supervisor, seizure=seizure, expected_version=seizure.version, decision=decision()
-        )
-        assert OutboxEntry.objects.filter(seizure=seizure).count() == 1
-        raise Abandon
+    def approve_then_fail():
+        with transaction.atomic():
+            services.seizure_approve(
+                by=fj_supervisor,
+                seizure=seizure,
+                expected_version=seizure.version,
+                decision=decision(),
+            )
+            seen_inside.append(OutboxEntry.objects.filter(seizure=seizure).count())
+            raise RuntimeError("the request failed after the approval")
+
+    with pytest.raises(RuntimeError):
+        approve_then_fail()
+    assert seen_inside == [1]
     assert not OutboxEntry.objects.filter(seizure=seizure).exists()
 
     with django_capture_on_commit_callbacks() as callbacks:

@@ -236,6 +236,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 CELERY_TASK_SERIALIZER = "json"
+# The queue this instance's web processes, workers and beat share. Instances that share one
+# Redis (a hub and a national instance on one machine) each need their own.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True

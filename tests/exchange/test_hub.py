@@ -4,6 +4,7 @@ member, size, envelope or id is wrong; otherwise each entry is answered on its o
 import hashlib
 import json
 import uuid
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -193,3 +194,16 @@ def test_the_same_version_with_other_content_is_rejected(
 def test_the_endpoint_exists_on_hubs_only(settings, fj_key, message):
     settings.NCEN_HUB = False
     assert post(batch(entry(message)), fj_key[1]).status_code == 404
+
+
+def test_the_documented_batch_is_one_the_hub_accepts(exchange_settings, fj_member, fj_key):
+    docs = Path(__file__).resolve().parents[2] / "docs" / "examples"
+    documented = json.loads((docs / "exchange-batch.json").read_text())
+    answer = json.loads((docs / "exchange-answer.json").read_text())
+    assert documented["format"] == BATCH_FORMAT
+    for documented_entry in documented["entries"]:
+        assert documented_entry == entry(documented_entry["payload"])
+    body = batch(*documented["entries"], batch_id=documented["batch"])
+    response = post(body, fj_key[1])
+    assert response.status_code == 200, response.content
+    assert response.json() == answer

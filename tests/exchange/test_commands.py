@@ -21,7 +21,7 @@ def run(*args) -> str:
 
 
 def test_exchange_keys_makes_a_private_key_for_its_owner_and_prints_the_public_key(tmp_path):
-    path = tmp_path / "exchange.pem"
+    path = tmp_path / "keys" / "exchange.pem"  # a folder that does not exist yet
     public = run("exchange_keys", "--out", str(path)).strip()
     assert public.startswith("ed25519:")
     signing.parse_public_key(public)

@@ -65,8 +65,8 @@ def authenticate(*, body: bytes, member_code: str, signature: str) -> Member:
         raise Refusal(
             413,
             "batch_too_large",
-            f"The batch has {len(body)} bytes; this hub reads at most "
-            f"{settings.NCEN_HUB_MAX_BATCH_BYTES}. Send smaller batches.",
+            f"The batch is larger than the {settings.NCEN_HUB_MAX_BATCH_BYTES} bytes this hub "
+            "reads. Send smaller batches.",
         )
     member = Member.objects.filter(code=member_code, is_active=True).first()
     if member is None:

@@ -207,3 +207,16 @@ def test_the_documented_batch_is_one_the_hub_accepts(exchange_settings, fj_membe
     response = post(body, fj_key[1])
     assert response.status_code == 200, response.content
     assert response.json() == answer
+
+
+def test_a_batch_larger_than_a_form_may_be_is_read(exchange_settings, fj_member, fj_key, message):
+    exchange_settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    body = batch(*[entry(message)] * 3)
+    assert len(body) > 1024
+    response = post(body, fj_key[1])
+    assert response.status_code == 200, response.content
+    assert [r["outcome"] for r in response.json()["results"]] == [
+        "accepted",
+        "duplicate",
+        "duplicate",
+    ]

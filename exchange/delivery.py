@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from http.client import HTTPException
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -29,6 +30,7 @@ from ncen.models import Administration
 
 from .models import DeliveryAttempt, Destination, OutboxEntry
 from .payload import utc_iso
+from .signing import sign
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +188,8 @@ def batch_body(*, batch: uuid.UUID, member: str, entries: list[OutboxEntry], now
 
 
 def post(url: str, body: bytes, headers: dict, timeout: float) -> tuple[int, dict]:
-    """POST and read the JSON answer; (0, {}) never: unreachable raises OSError."""
+    """POST and read the hub's JSON answer. A hub that cannot be reached, refuses the
+    connection, times out or breaks off raises OSError or HTTPException."""
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
@@ -204,20 +207,28 @@ def post(url: str, body: bytes, headers: dict, timeout: float) -> tuple[int, dic
 transport = post
 
 
-def send_batch(sender: Sender, entries: list[OutboxEntry], *, now) -> tuple[uuid.UUID, int, dict]:
-    from .signing import sign
+class TransportError(Exception):
+    """The batch was not read: the hub is unreachable, or refused it whole."""
 
-    batch = uuid.uuid4()
+
+def send_batch(sender: Sender, entries: list[OutboxEntry], *, batch: uuid.UUID, now) -> dict:
+    """Sign and POST one batch; the per-entry results by key, or TransportError."""
     body = batch_body(batch=batch, member=sender.member, entries=entries, now=now)
     headers = {
         "Content-Type": "application/json",
         "X-NCEN-Member": sender.member,
         "X-NCEN-Signature": sign(sender.key, body),
     }
-    status, answer = transport(
-        sender.hub_url + BATCH_PATH, body, headers, settings.NCEN_EXCHANGE_TIMEOUT_SECONDS
-    )
-    return batch, status, answer
+    try:
+        status, answer = transport(
+            sender.hub_url + BATCH_PATH, body, headers, settings.NCEN_EXCHANGE_TIMEOUT_SECONDS
+        )
+    except (OSError, HTTPException) as failure:
+        raise TransportError(f"The hub could not be reached: {failure}") from failure
+    if status != 200 or not isinstance(answer.get("results"), list):
+        reason = answer.get("reason") or answer.get("error") or "no reason given"
+        raise TransportError(f"The hub refused the batch (HTTP {status}): {reason}")
+    return {result.get("key"): result for result in answer["results"] if isinstance(result, dict)}
 
 
 # --- Settling ------------------------------------------------------------------------------------
@@ -291,11 +302,6 @@ def settle(
     return counts
 
 
-def _answer_error(status: int, answer: dict) -> str:
-    reason = answer.get("reason") or answer.get("error") or ""
-    return f"The hub refused the batch (HTTP {status}): {reason}".strip().rstrip(":")
-
-
 def deliver(*, destination: str = Destination.REGIONAL, budget: float = RUN_BUDGET_SECONDS) -> dict:
     """Send what is due until nothing is, the hub fails, or the run's budget is spent."""
     totals = {"batches": 0, "accepted": 0, "duplicate": 0, "rejected": 0, "failed": 0}
@@ -314,21 +320,12 @@ def deliver(*, destination: str = Destination.REGIONAL, budget: float = RUN_BUDG
         )
         if not entries:
             break
-        started_at = timezone.now()
+        started_at, batch = timezone.now(), uuid.uuid4()
         results, error = {}, ""
         try:
-            batch, status, answer = send_batch(sender, entries, now=started_at)
-        except OSError as failure:  # unreachable, refused, timed out, TLS
-            batch, error = uuid.uuid4(), f"The hub could not be reached: {failure}"
-        else:
-            if status == 200 and isinstance(answer.get("results"), list):
-                results = {
-                    result.get("key"): result
-                    for result in answer["results"]
-                    if isinstance(result, dict)
-                }
-            else:
-                error = _answer_error(status, answer)
+            results = send_batch(sender, entries, batch=batch, now=started_at)
+        except TransportError as failure:
+            error = str(failure)
         counts = settle(
             token=token,
             batch=batch,

@@ -1,9 +1,17 @@
 from django.conf import settings
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from ncen.models import Administration
 
-from .models import DeliveryAttempt, Member, OutboxEntry, SharingPolicy
+from .models import (
+    DeliveryAttempt,
+    InboundBatch,
+    Member,
+    OutboxEntry,
+    RegionalRecord,
+    SharingPolicy,
+)
 
 QUEUE_LIMIT = 50
 FAILED = Q(outcome=DeliveryAttempt.Outcome.FAILED)
@@ -40,11 +48,7 @@ def exchange_overview(*, user) -> dict:
     the queue, the failures and the last contact with the hub."""
     outbox = _outbox(user)
     counts = dict(outbox.values_list("state").annotate(n=Count("id")).order_by())
-    attempts = DeliveryAttempt.objects.filter(entry__administration_id=user.administration_id)
-    last = attempts.aggregate(
-        answered=Max("finished_at", filter=~FAILED),
-        failed=Max("finished_at", filter=FAILED),
-    )
+    last = hub_contact(administration_id=user.administration_id)
     related = ("seizure",)
     return {
         "hub_url": settings.NCEN_EXCHANGE_HUB_URL,
@@ -72,9 +76,34 @@ def exchange_overview(*, user) -> dict:
     }
 
 
+def hub_contact(*, administration_id: int | None = None) -> dict:
+    """When the hub last answered (accepted, duplicate or rejected) and when an attempt
+    last failed, for one administration or the whole instance: each the latest row, read
+    backwards along the index on finished_at."""
+    attempts = DeliveryAttempt.objects.order_by("-finished_at")
+    if administration_id is not None:
+        attempts = attempts.filter(entry__administration_id=administration_id)
+    return {
+        "answered": attempts.exclude(FAILED).values_list("finished_at", flat=True).first(),
+        "failed": attempts.filter(FAILED).values_list("finished_at", flat=True).first(),
+    }
+
+
 def member_list() -> QuerySet[Member]:
     """The hub's registry with each member's counts (hub administrators only, see views)."""
+    # Subqueries, not joins: a join of records and batches grows as their product.
+    records = (
+        RegionalRecord.objects.filter(member=OuterRef("pk"))
+        .order_by()
+        .values("member")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    last_batch = (
+        InboundBatch.objects.filter(member=OuterRef("pk"))
+        .order_by("-received_at")
+        .values("received_at")[:1]
+    )
     return Member.objects.annotate(
-        record_count=Count("records", distinct=True),
-        last_batch_at=Max("batches__received_at"),
+        record_count=Coalesce(Subquery(records), 0), last_batch_at=Subquery(last_batch)
     ).order_by("code")

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from exchange import delivery, signing
+from exchange import delivery, selectors, signing
 from exchange.models import Member, OutboxEntry
 from ncen.models import AuditEntry, Role
 
@@ -168,3 +168,23 @@ def test_only_the_hubs_administrators_manage_members(exchange_settings, fj_admin
     assert signed_in_client(fj_admin).get("/exchange/hub/members/").status_code == 403
     exchange_settings.NCEN_HUB = False
     assert signed_in_client(hub_admin).get("/exchange/hub/members/").status_code == 404
+
+
+def test_a_global_message_says_why_it_waits(hub, fj_officer, fj_supervisor):
+    seizure = approved(fj_officer, fj_supervisor, distribution="regional_global").seizure
+    delivery.deliver()
+    page = signed_in_client(fj_officer).get(f"/seizures/{seizure.pk}/").content.decode()
+    assert 'data-state="acknowledged"' in page
+    assert "no connection to the global database yet" in page
+
+
+def test_the_members_page_counts_each_members_records_and_last_batch(
+    hub, fj_officer, fj_supervisor, hub_admin
+):
+    for _ in range(2):
+        approved(fj_officer, fj_supervisor)
+    delivery.deliver()
+    [member] = selectors.member_list()
+    assert (member.code, member.record_count) == ("FJ", 2)
+    assert member.last_batch_at is not None
+    assert "FJ" in signed_in_client(hub_admin).get("/exchange/hub/members/").content.decode()

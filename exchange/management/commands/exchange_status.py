@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Min
 
-from ...models import DeliveryAttempt, OutboxEntry
+from ...models import OutboxEntry
+from ...selectors import hub_contact
 
 
 class Command(BaseCommand):
@@ -27,10 +28,7 @@ class Command(BaseCommand):
             )
         if not rows:
             out("outbox: empty")
-        failed = Q(outcome=DeliveryAttempt.Outcome.FAILED)
-        last = DeliveryAttempt.objects.aggregate(
-            answered=Max("finished_at", filter=~failed), failed=Max("finished_at", filter=failed)
-        )
+        last = hub_contact()
         out(f"last answer from the hub: {last['answered'] or 'never'}")
         out(f"last failed attempt: {last['failed'] or 'none'}")
         waiting = (

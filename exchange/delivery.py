@@ -36,15 +36,19 @@ log = logging.getLogger(__name__)
 
 BATCH_FORMAT = "ncen.batch/1"
 BATCH_PATH = "/exchange/hub/batches/"
-# A sending entry whose worker has not answered for this long is given back to the queue.
-# The hub recognises a resend, so the worst outcome is a duplicate acknowledgement.
-SENDING_LEASE = timedelta(minutes=5)
 # One run stops claiming after this long, leaving the rest to the next run or sweep.
 RUN_BUDGET_SECONDS = 50
 
 
 class NotConfigured(Exception):
     """The instance has no hub to send to, or no member code or key to sign with."""
+
+
+def sending_lease() -> timedelta:
+    """How long a claimed entry stays its worker's: after that, the worker is taken for dead
+    and the entry goes back to the queue. The hub recognises a resend, so the worst outcome
+    is a duplicate acknowledgement."""
+    return timedelta(seconds=settings.NCEN_EXCHANGE_SENDING_LEASE_SECONDS)
 
 
 def backoff_delay(attempts: int, *, rand: Callable[[], float] = random.random) -> float:
@@ -153,7 +157,7 @@ def release_stale_claims(*, now: datetime | None = None) -> int:
     """Give back to the queue what a worker killed mid-send still holds."""
     now = now or timezone.now()
     return OutboxEntry.objects.filter(
-        state=OutboxEntry.State.SENDING, claimed_at__lt=now - SENDING_LEASE
+        state=OutboxEntry.State.SENDING, claimed_at__lt=now - sending_lease()
     ).update(
         state=OutboxEntry.State.PENDING,
         claimed_by=None,
@@ -350,7 +354,7 @@ def sweep() -> dict:
         state=OutboxEntry.State.PENDING, next_attempt_at__lte=timezone.now()
     ).exists()
     stale = OutboxEntry.objects.filter(
-        state=OutboxEntry.State.SENDING, claimed_at__lt=timezone.now() - SENDING_LEASE
+        state=OutboxEntry.State.SENDING, claimed_at__lt=timezone.now() - sending_lease()
     ).exists()
     if not (due or stale):
         return {"batches": 0}

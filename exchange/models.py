@@ -198,7 +198,7 @@ class OutboxEntry(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"))
     # Who holds a sending entry, and since when: a worker killed mid-send leaves it to the
-    # sweep, which gives it back after the lease (exchange.delivery.SENDING_LEASE).
+    # sweep, which gives it back after the lease (exchange.delivery.sending_lease).
     claimed_by = models.UUIDField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)

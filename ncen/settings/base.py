@@ -165,6 +165,13 @@ NCEN_EXCHANGE_RETRY_CEILING_SECONDS = env_int(
     "NCEN_EXCHANGE_RETRY_CEILING_SECONDS", 60 * 60, minimum=1
 )
 NCEN_EXCHANGE_TIMEOUT_SECONDS = env_int("NCEN_EXCHANGE_TIMEOUT_SECONDS", 30, minimum=1)
+# A worker that has held a claimed entry this long is taken for dead; the entry is sent again.
+NCEN_EXCHANGE_SENDING_LEASE_SECONDS = env_int("NCEN_EXCHANGE_SENDING_LEASE_SECONDS", 5 * 60)
+if NCEN_EXCHANGE_SENDING_LEASE_SECONDS <= NCEN_EXCHANGE_TIMEOUT_SECONDS:
+    raise ConfigurationError(
+        "NCEN_EXCHANGE_SENDING_LEASE_SECONDS must be longer than NCEN_EXCHANGE_TIMEOUT_SECONDS "
+        f"({NCEN_EXCHANGE_TIMEOUT_SECONDS})."
+    )
 # Hub: the largest batch it reads, and how far a batch's clock may be from its own.
 NCEN_HUB_MAX_BATCH_BYTES = env_int("NCEN_HUB_MAX_BATCH_BYTES", 10 * 1024 * 1024, minimum=1024)
 NCEN_HUB_MAX_BATCH_ENTRIES = env_int("NCEN_HUB_MAX_BATCH_ENTRIES", 1000, minimum=1)

@@ -36,6 +36,7 @@ def test_a_configured_exchange_starts_in_production(key_file):
         ({"NCEN_EXCHANGE_KEY_FILE": "pyproject.toml"}, "NCEN_EXCHANGE_KEY_FILE"),
         ({"NCEN_EXCHANGE_MEMBER": None}, "NCEN_EXCHANGE_MEMBER"),
         ({"NCEN_HUB": "maybe"}, "NCEN_HUB"),
+        ({"NCEN_EXCHANGE_SENDING_LEASE_SECONDS": "20"}, "NCEN_EXCHANGE_SENDING_LEASE_SECONDS"),
     ],
 )
 def test_a_misconfigured_exchange_stops_with_one_line_naming_the_variable(

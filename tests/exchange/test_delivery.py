@@ -187,7 +187,7 @@ def test_a_batch_the_hub_refuses_whole_waits_with_its_reason(hub, fj_officer, fj
 def test_what_a_dead_worker_held_goes_back_to_the_queue(hub, fj_officer, fj_supervisor):
     approval = approved(fj_officer, fj_supervisor)
     OutboxEntry.objects.update(
-        state="sending", claimed_at=timezone.now() - delivery.SENDING_LEASE - timedelta(seconds=1)
+        state="sending", claimed_at=timezone.now() - delivery.sending_lease() - timedelta(seconds=1)
     )
     delivery.sweep()
     [entry] = entries_of(approval.seizure)

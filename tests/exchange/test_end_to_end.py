@@ -98,12 +98,20 @@ class Hub:
             env=self.env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, to pause and resume it whole
         )
         _wait_until(self._listening, timeout=30, what="the hub to listen")
 
     def _listening(self) -> bool:
         with closing(socket.socket()) as probe:
             return probe.connect_ex(("127.0.0.1", self.port)) == 0
+
+    def pause(self):
+        """SIGSTOP: connections are still accepted by the kernel, but nothing answers."""
+        os.killpg(self.process.pid, signal.SIGSTOP)
+
+    def resume(self):
+        os.killpg(self.process.pid, signal.SIGCONT)
 
     def stop(self):
         if self.process is not None:
@@ -135,54 +143,83 @@ def hub_server(transactional_db, fj_keys, tmp_path):
     hub.close()
 
 
+class Worker:
+    """This instance's Celery worker with beat (sweeping every second), on this test's
+    database and a queue of its own, signing as FJ for ``hub``; it retries after a second
+    or two and takes a claim held for 2 seconds for a dead worker's (``settings``, more
+    environment, change that)."""
+
+    def __init__(self, *, hub: Hub, key_file: Path, tmp_path: Path, **settings: str):
+        self.queue = f"test-exchange-{uuid.uuid4().hex}"
+        self.tmp_path = tmp_path
+        self.process = None
+        self.env = {
+            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+            "DJANGO_SETTINGS_MODULE": "ncen.settings.test",
+            "DATABASE_URL": _database_url(),
+            "CELERY_QUEUE": self.queue,
+            "NCEN_EXCHANGE_HUB_URL": f"http://127.0.0.1:{hub.port}",
+            "NCEN_EXCHANGE_MEMBER": "FJ",
+            "NCEN_EXCHANGE_KEY_FILE": str(key_file),
+            "NCEN_EXCHANGE_RETRY_BASE_SECONDS": "1",
+            "NCEN_EXCHANGE_RETRY_CEILING_SECONDS": "2",
+            "NCEN_EXCHANGE_SWEEP_SECONDS": "1",
+            "NCEN_EXCHANGE_TIMEOUT_SECONDS": "1",
+            "NCEN_EXCHANGE_SENDING_LEASE_SECONDS": "2",
+            **settings,
+        }
+
+    def start(self):
+        log = (self.tmp_path / "worker.log").open("ab")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "ncen",
+                "worker",
+                "--beat",
+                "--schedule",
+                str(self.tmp_path / f"beat-schedule-{uuid.uuid4().hex}"),
+                "--pool",
+                "solo",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+
+    def kill(self):
+        """SIGKILL: no chance to finish what it holds."""
+        self.process.kill()
+        self.process.wait(timeout=30)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+
+
 @pytest.fixture
-def national_worker(transactional_db, hub_server, fj_keys, tmp_path, monkeypatch):
-    """A worker with beat (sweeping every second) on this test's database and a queue of its
-    own, signing as FJ for the hub above; retries after a second or two."""
-    queue = f"test-exchange-{uuid.uuid4().hex}"
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DJANGO_SETTINGS_MODULE": "ncen.settings.test",
-        "DATABASE_URL": _database_url(),
-        "CELERY_QUEUE": queue,
-        "NCEN_EXCHANGE_HUB_URL": f"http://127.0.0.1:{hub_server.port}",
-        "NCEN_EXCHANGE_MEMBER": "FJ",
-        "NCEN_EXCHANGE_KEY_FILE": str(fj_keys[0]),
-        "NCEN_EXCHANGE_RETRY_BASE_SECONDS": "1",
-        "NCEN_EXCHANGE_RETRY_CEILING_SECONDS": "2",
-        "NCEN_EXCHANGE_SWEEP_SECONDS": "1",
-    }
-    log = (tmp_path / "worker.log").open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "ncen",
-            "worker",
-            "--beat",
-            "--schedule",
-            str(tmp_path / "beat-schedule"),
-            "--pool",
-            "solo",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+def national_worker(transactional_db, hub_server, fj_keys, tmp_path, monkeypatch, request):
+    marker = request.node.get_closest_marker("worker_settings")
+    settings = marker.kwargs if marker else {}
+    worker = Worker(hub=hub_server, key_file=fj_keys[0], tmp_path=tmp_path, **settings)
     send = deliver_outbox.apply_async
-    monkeypatch.setattr(deliver_outbox, "apply_async", lambda **kwargs: send(queue=queue, **kwargs))
-    yield process
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
+    monkeypatch.setattr(
+        deliver_outbox, "apply_async", lambda **kwargs: send(queue=worker.queue, **kwargs)
+    )
+    worker.start()
+    yield worker
+    worker.stop()
 
 
 def _entry(seizure, version) -> OutboxEntry:
@@ -231,4 +268,40 @@ def test_a_worker_delivers_to_a_live_hub_once_and_through_an_outage(
         seizure.uuid,
     )
     assert stored == [(2, 1, "seizure"), (2, 2, "seizure")]
+    assert hub_server.query("SELECT count(*) FROM exchange_regionalrecord") == [(1,)]
+
+
+# The POST waits up to 5 seconds for the paused hub, long enough to kill the worker in it.
+@pytest.mark.worker_settings(
+    NCEN_EXCHANGE_TIMEOUT_SECONDS="5", NCEN_EXCHANGE_SENDING_LEASE_SECONDS="6"
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_while_sending_loses_and_duplicates_nothing(
+    hub_server, national_worker, fj_officer, fj_supervisor
+):
+    """The hub hangs while the worker sends; the worker is killed with the batch on the
+    wire; the hub then reads that batch. A new worker takes the abandoned claim back after
+    its lease and sends it again: the hub answers duplicate and holds the record once."""
+    hub_server.pause()
+    seizure = approved(fj_officer, fj_supervisor).seizure
+    _wait_until(
+        lambda: _entry(seizure, 1).state == "sending", timeout=30, what="the worker to send"
+    )
+    national_worker.kill()
+    hub_server.resume()
+    _wait_until(
+        lambda: hub_server.query("SELECT count(*) FROM exchange_regionalversion") == [(1,)],
+        timeout=30,
+        what="the hub to store the batch of the killed worker",
+    )
+    assert _entry(seizure, 1).state == "sending"  # nobody is left to hear the answer
+
+    national_worker.start()
+    entry = _wait_until(
+        lambda: (entry := _entry(seizure, 1)).state == "acknowledged" and entry,
+        timeout=30,
+        what="the new worker to send the abandoned entry again",
+    )
+    assert entry.outcome == "duplicate"
+    assert hub_server.query("SELECT count(*) FROM exchange_regionalversion") == [(1,)]
     assert hub_server.query("SELECT count(*) FROM exchange_regionalrecord") == [(1,)]

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from ncen.canonical import canonical_json
 from ncen.models import Administration
+from ncen.settings.env import ConfigurationError, env_private_key
 
 from .models import DeliveryAttempt, Destination, OutboxEntry
 from .payload import utc_iso
@@ -72,8 +73,6 @@ class Sender:
 
     @classmethod
     def configured(cls) -> "Sender":
-        from ncen.settings.env import ConfigurationError, env_private_key
-
         if not settings.NCEN_EXCHANGE_HUB_URL:
             raise NotConfigured("NCEN_EXCHANGE_HUB_URL is not set: no hub to send to.")
         if not settings.NCEN_EXCHANGE_MEMBER:

@@ -9,6 +9,7 @@ from ncen.tasking import enqueue
 
 from .models import Message, OutboxEntry
 from .payload import payload_bytes, seizure_payload, withdrawal_payload
+from .tasks import deliver_outbox
 
 
 def _add(*, seizure, approval, message: str, destination: str, body: bytes) -> OutboxEntry:
@@ -27,8 +28,6 @@ def _add(*, seizure, approval, message: str, destination: str, body: bytes) -> O
 
 
 def _deliver_soon(*, by) -> None:
-    from .tasks import deliver_outbox
-
     enqueue(deliver_outbox, requested_by=by)
 
 

@@ -9,6 +9,7 @@ already read (a replay). Otherwise each entry is answered on its own: accepted, 
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -112,6 +113,10 @@ def parse_envelope(*, body: bytes, member: Member) -> dict:
             f"The batch was sent at {batch['sent_at']}, {int(skew)} seconds from the hub's "
             "clock: check the sender's clock, or send the entries again in a new batch.",
         )
+    try:
+        batch["batch"] = uuid.UUID(str(batch.get("batch")))
+    except ValueError:
+        raise Refusal(400, "malformed", "The batch id must be a UUID.") from None
     batch["sent_at"] = sent_at
     return batch
 
@@ -124,17 +129,14 @@ def receive(*, body: bytes, member_code: str, signature: str) -> dict:
         try:
             with transaction.atomic():
                 inbound = InboundBatch.objects.create(
-                    member=member, batch=batch.get("batch"), sent_at=batch["sent_at"]
+                    member=member, batch=batch["batch"], sent_at=batch["sent_at"]
                 )
-        except (IntegrityError, ValueError, TypeError) as error:
-            if isinstance(error, IntegrityError):
-                raise Refusal(
-                    409,
-                    "replayed_batch",
-                    f"Batch {batch.get('batch')} was already received; a resend needs a new "
-                    "batch id.",
-                ) from None
-            raise Refusal(400, "malformed", "The batch id must be a UUID.") from None
+        except IntegrityError:
+            raise Refusal(
+                409,
+                "replayed_batch",
+                f"Batch {batch['batch']} was already received; a resend needs a new batch id.",
+            ) from None
         results = [
             _receive_entry(member=member, inbound=inbound, entry=e) for e in batch["entries"]
         ]

@@ -220,3 +220,23 @@ def test_a_batch_larger_than_a_form_may_be_is_read(exchange_settings, fj_member,
         "duplicate",
         "duplicate",
     ]
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"batch": "not-a-uuid"}, "UUID"),
+        ({"format": "ncen.batch/9"}, "format"),
+        ({"entries": []}, "no entries"),
+        ({"member": "WS"}, "member"),
+        ({"sent_at": "yesterday"}, "sent_at"),
+    ],
+)
+def test_a_malformed_envelope_is_refused_with_the_reason(
+    exchange_settings, fj_member, fj_key, message, change, reason
+):
+    envelope = json.loads(batch(entry(message)))
+    response = post(canonical_json({**envelope, **change}), fj_key[1])
+    assert (response.status_code, response.json()["error"]) == (400, "malformed")
+    assert reason in response.json()["reason"]
+    assert stored() == (0, 0, 0)

@@ -93,6 +93,7 @@ class Hub:
                 f"127.0.0.1:{self.port}",
                 "--workers",
                 "1",
+                "--preload",  # the application is loaded before the port opens
             ],
             cwd=ROOT,
             env=self.env,
@@ -146,10 +147,10 @@ def hub_server(transactional_db, fj_keys, tmp_path):
 class Worker:
     """This instance's Celery worker with beat (sweeping every second), on this test's
     database and a queue of its own, signing as FJ for ``hub``; it retries after a second
-    or two and takes a claim held for 2 seconds for a dead worker's (``settings``, more
-    environment, change that)."""
+    or two, waits 5 seconds for an answer, and takes a claim held for 6 seconds for a dead
+    worker's."""
 
-    def __init__(self, *, hub: Hub, key_file: Path, tmp_path: Path, **settings: str):
+    def __init__(self, *, hub: Hub, key_file: Path, tmp_path: Path):
         self.queue = f"test-exchange-{uuid.uuid4().hex}"
         self.tmp_path = tmp_path
         self.process = None
@@ -164,9 +165,8 @@ class Worker:
             "NCEN_EXCHANGE_RETRY_BASE_SECONDS": "1",
             "NCEN_EXCHANGE_RETRY_CEILING_SECONDS": "2",
             "NCEN_EXCHANGE_SWEEP_SECONDS": "1",
-            "NCEN_EXCHANGE_TIMEOUT_SECONDS": "1",
-            "NCEN_EXCHANGE_SENDING_LEASE_SECONDS": "2",
-            **settings,
+            "NCEN_EXCHANGE_TIMEOUT_SECONDS": "5",
+            "NCEN_EXCHANGE_SENDING_LEASE_SECONDS": "6",
         }
 
     def start(self):
@@ -209,10 +209,8 @@ class Worker:
 
 
 @pytest.fixture
-def national_worker(transactional_db, hub_server, fj_keys, tmp_path, monkeypatch, request):
-    marker = request.node.get_closest_marker("worker_settings")
-    settings = marker.kwargs if marker else {}
-    worker = Worker(hub=hub_server, key_file=fj_keys[0], tmp_path=tmp_path, **settings)
+def national_worker(transactional_db, hub_server, fj_keys, tmp_path, monkeypatch):
+    worker = Worker(hub=hub_server, key_file=fj_keys[0], tmp_path=tmp_path)
     send = deliver_outbox.apply_async
     monkeypatch.setattr(
         deliver_outbox, "apply_async", lambda **kwargs: send(queue=worker.queue, **kwargs)
@@ -259,7 +257,9 @@ def test_a_worker_delivers_to_a_live_hub_once_and_through_an_outage(
         timeout=30,
         what="version 2 delivered after the hub came back",
     )
-    assert delivered.outcome == "accepted"
+    # A first answer slower than the timeout (the machine is busy) is sent again and then
+    # acknowledged as a duplicate: either way the hub holds each version once (below).
+    assert delivered.outcome in {"accepted", "duplicate"}
     assert delivered.attempts >= 2
     stored = hub_server.query(
         "SELECT r.version, v.version, v.message FROM exchange_regionalrecord r"
@@ -272,9 +272,6 @@ def test_a_worker_delivers_to_a_live_hub_once_and_through_an_outage(
 
 
 # The POST waits up to 5 seconds for the paused hub, long enough to kill the worker in it.
-@pytest.mark.worker_settings(
-    NCEN_EXCHANGE_TIMEOUT_SECONDS="5", NCEN_EXCHANGE_SENDING_LEASE_SECONDS="6"
-)
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_while_sending_loses_and_duplicates_nothing(
     hub_server, national_worker, fj_officer, fj_supervisor

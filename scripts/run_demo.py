@@ -47,6 +47,11 @@ def main() -> int:
     env.setdefault("NCEN_SITE_URL", f"http://{HOST}:{port}")
     env["DJANGO_SETTINGS_MODULE"] = "ncen.settings.development"
     env["PYTHONUNBUFFERED"] = "1"
+    # The demo is its own regional hub, and Fiji's records go to it over HTTP.
+    env.setdefault("NCEN_HUB", "true")
+    env.setdefault("NCEN_EXCHANGE_HUB_URL", f"http://{HOST}:{port}")
+    env.setdefault("NCEN_EXCHANGE_MEMBER", "FJ")
+    env.setdefault("NCEN_EXCHANGE_KEY_FILE", str(ROOT / ".data" / "exchange" / "demo.pem"))
     try:
         services = EmbeddedServices(
             ROOT / ".data",
@@ -78,6 +83,8 @@ def run(env: dict[str, str], port: int) -> int:
         say("manage.py seed_demo failed (see above).")
         return 1
 
+    demo_exchange(env)
+
     python = sys.executable
     commands = {
         "web": [python, "manage.py", "runserver", f"{HOST}:{port}"],
@@ -97,6 +104,23 @@ def run(env: dict[str, str], port: int) -> int:
     finally:
         ignore_interrupts()
         stop_children(children)
+
+
+def demo_exchange(env: dict[str, str]) -> None:
+    """Give the demo's member its exchange key, once, and register it at the demo's hub.
+    Nothing to do when the environment points the exchange elsewhere."""
+    if env["NCEN_HUB"] != "true" or env["NCEN_EXCHANGE_HUB_URL"] != env["NCEN_SITE_URL"]:
+        return
+    key = ROOT / ".data" / "exchange" / "demo.pem"
+    if env["NCEN_EXCHANGE_KEY_FILE"] != str(key):
+        return
+    made = manage(env, "exchange_keys", "--show" if key.exists() else "--out=" + str(key),
+                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)  # fmt: skip
+    if made.returncode == 0:
+        # Refused quietly when the member is registered already.
+        manage(env, "exchange_member", env["NCEN_EXCHANGE_MEMBER"], "Fiji Revenue and Customs "
+               "Service", made.stdout.strip(), stdout=subprocess.DEVNULL,
+               stderr=subprocess.DEVNULL)  # fmt: skip
 
 
 def supervise(children: dict[str, subprocess.Popen], port: int, sign_in: str) -> int:

@@ -67,8 +67,11 @@ def test_exchange_status_lists_rejections_with_the_reason(hub, fj_officer, fj_su
 def test_exchange_member_registers_a_member_on_a_hub(settings, tmp_path):
     settings.NCEN_HUB = True
     key = signing.public_key_text(signing.generate_private_key(tmp_path / "to.pem"))
-    run("exchange_member", "TO", "Tonga Customs", key)
+    assert "is registered" in run("exchange_member", "TO", "Tonga Customs", key)
     assert Member.objects.get(code="TO").public_key == key
+    new_key = signing.public_key_text(signing.generate_private_key(tmp_path / "to2.pem"))
+    assert "is updated" in run("exchange_member", "to", "Tonga Customs Service", new_key)
+    assert Member.objects.get(code="TO").public_key == new_key
     with pytest.raises(CommandError, match="public key"):
         run("exchange_member", "NU", "Niue Customs", "not-a-key")
     settings.NCEN_HUB = False

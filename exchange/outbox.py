@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from ncen.tasking import enqueue
 
-from .models import Message, OutboxEntry
+from .models import Destination, Message, OutboxEntry
 from .payload import payload_bytes, seizure_payload, withdrawal_payload
 from .tasks import deliver_outbox
 
@@ -51,8 +51,20 @@ def outbox_add_approval(*, by, seizure, approval) -> list[OutboxEntry]:
 
 
 def outbox_add_withdrawal(*, by, seizure, approval) -> list[OutboxEntry]:
-    """Tell every destination of the last approval to drop the record. The entries come
-    after the approvals' in the outbox, so each destination gets them last."""
+    """Tell every destination that was sent the record to drop it: those of the last
+    approval, and those of earlier ones (a record shared regionally, then approved again
+    for national use only, is still held by the hub). The entries come after the
+    approvals' in the outbox, so each destination gets them last."""
+    sent_to = set(
+        OutboxEntry.objects.filter(seizure=seizure, message=Message.SEIZURE).values_list(
+            "destination", flat=True
+        )
+    )
+    destinations = [
+        destination
+        for destination in Destination.values
+        if destination in sent_to or destination in approval.destinations
+    ]
     entries = [
         _add(
             seizure=seizure,
@@ -70,7 +82,7 @@ def outbox_add_withdrawal(*, by, seizure, approval) -> list[OutboxEntry]:
                 )
             ),
         )
-        for destination in approval.destinations
+        for destination in destinations
     ]
     if entries:
         _deliver_soon(by=by)

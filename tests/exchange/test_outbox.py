@@ -84,3 +84,22 @@ def test_reapproval_and_withdrawal_follow_in_order(fj_officer, fj_supervisor):
     assert withdrawal["message"] == "withdrawal"
     assert withdrawal["record"]["version"] == 2
     assert entries[2].idempotency_key.endswith("/2/withdrawal")
+
+
+def test_a_withdrawal_reaches_every_destination_the_record_was_sent_to(fj_officer, fj_supervisor):
+    approval = approved(fj_officer, fj_supervisor, distribution="regional_global")
+    reapproved(approval.seizure, fj_officer, fj_supervisor, distribution="national")
+    seizure = services.seizure_withdraw(
+        by=fj_supervisor, seizure=approval.seizure, reason="Entered twice."
+    )
+    withdrawals = OutboxEntry.objects.filter(seizure=seizure, message=Message.WITHDRAWAL)
+    assert sorted(withdrawals.values_list("destination", "version")) == [
+        ("global", 2),
+        ("regional", 2),
+    ]
+
+
+def test_withdrawing_a_record_never_shared_writes_nothing(fj_officer, fj_supervisor):
+    approval = approved(fj_officer, fj_supervisor, distribution="national")
+    services.seizure_withdraw(by=fj_supervisor, seizure=approval.seizure, reason="Duplicate.")
+    assert not OutboxEntry.objects.filter(seizure=approval.seizure).exists()

@@ -2,6 +2,7 @@
 instance's outbox to a hub running as a separate HTTP server on its own database, through
 an outage of the hub."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -9,7 +10,6 @@ import subprocess
 import sys
 import time
 import uuid
-from contextlib import closing
 from pathlib import Path
 
 import psycopg
@@ -29,7 +29,7 @@ HUB_REDIS_DB = 7
 
 
 def _free_port() -> int:
-    with closing(socket.socket()) as probe:
+    with contextlib.closing(socket.socket()) as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
@@ -104,7 +104,7 @@ class Hub:
         _wait_until(self._listening, timeout=30, what="the hub to listen")
 
     def _listening(self) -> bool:
-        with closing(socket.socket()) as probe:
+        with contextlib.closing(socket.socket()) as probe:
             return probe.connect_ex(("127.0.0.1", self.port)) == 0
 
     def pause(self):
@@ -116,6 +116,7 @@ class Hub:
 
     def stop(self):
         if self.process is not None:
+            os.killpg(self.process.pid, signal.SIGCONT)  # in case a failed test left it paused
             self.process.send_signal(signal.SIGTERM)
             self.process.wait(timeout=30)
             self.process = None
@@ -194,18 +195,19 @@ class Worker:
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own group: beat runs in a child process
         )
         log.close()
 
     def kill(self):
-        """SIGKILL: no chance to finish what it holds."""
-        self.process.kill()
+        """SIGKILL to the worker and its beat: no chance to finish what it holds."""
+        os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=30)
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=30)
 
 
 @pytest.fixture

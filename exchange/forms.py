@@ -56,3 +56,25 @@ class SharingPolicyForm(SharingDecisionForm):
     @staticmethod
     def initial_from(policy: SharingPolicy) -> dict:
         return {**policy.default_decision().as_dict(), "regional_fields": policy.regional_fields}
+
+
+class MemberForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"), max_length=3, help_text=_("The code the member's records carry, e.g. FJ.")
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+    public_key = forms.CharField(
+        label=_("Public key"),
+        max_length=100,
+        help_text=_("The line `manage.py exchange_keys` printed on the member's instance."),
+    )
+
+
+class MemberChangeForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    public_key = forms.CharField(label=_("Public key"), max_length=100)
+    is_active = forms.BooleanField(
+        label=_("Active"),
+        required=False,
+        help_text=_("The hub refuses the batches of an inactive member."),
+    )

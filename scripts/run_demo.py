@@ -27,6 +27,7 @@ from embedded import (
 
 HOST = "127.0.0.1"
 STOP_TIMEOUT = 15  # seconds a child gets to finish after SIGTERM
+DEMO_EXCHANGE_KEY = ROOT / ".data" / "exchange" / "demo.pem"
 
 
 def main() -> int:
@@ -47,6 +48,15 @@ def main() -> int:
     env.setdefault("NCEN_SITE_URL", f"http://{HOST}:{port}")
     env["DJANGO_SETTINGS_MODULE"] = "ncen.settings.development"
     env["PYTHONUNBUFFERED"] = "1"
+    # The demo is its own regional hub, and Fiji's records go to it over HTTP, unless the
+    # environment says otherwise about the exchange.
+    if not any(name.startswith(("NCEN_HUB", "NCEN_EXCHANGE_")) for name in env):
+        env.update(
+            NCEN_HUB="true",
+            NCEN_EXCHANGE_HUB_URL=f"http://{HOST}:{port}",
+            NCEN_EXCHANGE_MEMBER="FJ",
+            NCEN_EXCHANGE_KEY_FILE=str(DEMO_EXCHANGE_KEY),
+        )
     try:
         services = EmbeddedServices(
             ROOT / ".data",
@@ -78,6 +88,8 @@ def run(env: dict[str, str], port: int) -> int:
         say("manage.py seed_demo failed (see above).")
         return 1
 
+    demo_exchange(env)
+
     python = sys.executable
     commands = {
         "web": [python, "manage.py", "runserver", f"{HOST}:{port}"],
@@ -97,6 +109,29 @@ def run(env: dict[str, str], port: int) -> int:
     finally:
         ignore_interrupts()
         stop_children(children)
+
+
+def demo_exchange(env: dict[str, str]) -> None:
+    """Give the demo's member its exchange key, once, and register it at the demo's hub.
+    Nothing to do when the environment configures the exchange itself."""
+    key = DEMO_EXCHANGE_KEY
+    if env.get("NCEN_EXCHANGE_KEY_FILE") != str(key):
+        return
+    action = "--show" if key.exists() else f"--out={key}"
+    made = manage(
+        env, "exchange_keys", action, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    if made.returncode == 0:
+        # Registers the member, or gives it the key made now.
+        manage(
+            env,
+            "exchange_member",
+            "FJ",
+            "Fiji Revenue and Customs Service",
+            made.stdout.strip(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
 
 def supervise(children: dict[str, subprocess.Popen], port: int, sign_in: str) -> int:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exchange.models import SharingDecision
+from exchange.outbox import outbox_add_approval, outbox_add_withdrawal
 from exchange.selectors import sharing_policy
 from exchange.services import validate_decision
 from ncen import audit
@@ -615,6 +616,7 @@ def seizure_approve(
         },
     )
     _notify_creator(seizure=locked, by=by, kind=Notification.Kind.APPROVED)
+    outbox_add_approval(by=by, seizure=locked, approval=approval)
     return approval
 
 
@@ -636,6 +638,7 @@ def seizure_withdraw(*, by, seizure: Seizure, reason: str) -> Seizure:
     _transition_audit(
         by=by, seizure=locked, action=Action.SEIZURE_WITHDRAWN, before=before, reason=reason
     )
+    outbox_add_withdrawal(by=by, seizure=locked, approval=locked.last_approval)
     return locked
 
 

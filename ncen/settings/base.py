@@ -2,11 +2,20 @@
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from .env import database_from_url, env_bool, env_int, env_list, env_str, redis_urls
+from .env import (
+    ConfigurationError,
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    redis_urls,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -137,6 +146,38 @@ NCEN_INACTIVITY_WARNING_DAYS = env_int("NCEN_INACTIVITY_WARNING_DAYS", 14, minim
 # Where users reach this instance, for links in e-mails that no request is behind.
 NCEN_SITE_URL = env_str("NCEN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# The regional exchange (exchange/, docs/exchange-protocol.md). A hub receives what member
+# administrations share; a national instance sends to one. An instance can be both.
+NCEN_HUB = env_bool("NCEN_HUB", False)
+NCEN_EXCHANGE_HUB_URL = env_str("NCEN_EXCHANGE_HUB_URL", "").rstrip("/")
+if NCEN_EXCHANGE_HUB_URL and urlsplit(NCEN_EXCHANGE_HUB_URL).scheme not in {"http", "https"}:
+    raise ConfigurationError(
+        f"NCEN_EXCHANGE_HUB_URL must start with https://, not {NCEN_EXCHANGE_HUB_URL!r}."
+    )
+# The code this instance's administration is registered under at the hub, and the private
+# key it signs with (made by `manage.py exchange_keys`).
+NCEN_EXCHANGE_MEMBER = env_str("NCEN_EXCHANGE_MEMBER", "").upper()
+NCEN_EXCHANGE_KEY_FILE = env_str("NCEN_EXCHANGE_KEY_FILE", "")
+NCEN_EXCHANGE_BATCH_SIZE = env_int("NCEN_EXCHANGE_BATCH_SIZE", 200, minimum=1)
+# The first retry waits about this long, each next one twice as long, never more than the
+# ceiling; each wait is drawn between half and all of that, so members do not retry in step.
+NCEN_EXCHANGE_RETRY_BASE_SECONDS = env_int("NCEN_EXCHANGE_RETRY_BASE_SECONDS", 30, minimum=1)
+NCEN_EXCHANGE_RETRY_CEILING_SECONDS = env_int(
+    "NCEN_EXCHANGE_RETRY_CEILING_SECONDS", 60 * 60, minimum=1
+)
+NCEN_EXCHANGE_TIMEOUT_SECONDS = env_int("NCEN_EXCHANGE_TIMEOUT_SECONDS", 30, minimum=1)
+# A worker that has held a claimed entry this long is taken for dead; the entry is sent again.
+NCEN_EXCHANGE_SENDING_LEASE_SECONDS = env_int("NCEN_EXCHANGE_SENDING_LEASE_SECONDS", 5 * 60)
+if NCEN_EXCHANGE_SENDING_LEASE_SECONDS <= NCEN_EXCHANGE_TIMEOUT_SECONDS:
+    raise ConfigurationError(
+        "NCEN_EXCHANGE_SENDING_LEASE_SECONDS must be longer than NCEN_EXCHANGE_TIMEOUT_SECONDS "
+        f"({NCEN_EXCHANGE_TIMEOUT_SECONDS})."
+    )
+# Hub: the largest batch it reads, and how far a batch's clock may be from its own.
+NCEN_HUB_MAX_BATCH_BYTES = env_int("NCEN_HUB_MAX_BATCH_BYTES", 10 * 1024 * 1024, minimum=1024)
+NCEN_HUB_MAX_BATCH_ENTRIES = env_int("NCEN_HUB_MAX_BATCH_ENTRIES", 1000, minimum=1)
+NCEN_HUB_CLOCK_SKEW_SECONDS = env_int("NCEN_HUB_CLOCK_SKEW_SECONDS", 15 * 60, minimum=1)
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -208,6 +249,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 CELERY_TASK_SERIALIZER = "json"
+# The queue this instance's web processes, workers and beat share. Instances that share one
+# Redis (a hub and a national instance on one machine) each need their own.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
@@ -225,6 +269,11 @@ CELERY_BEAT_SCHEDULE = {
     "find-duplicate-persons": {
         "task": "persons.tasks.find_duplicate_persons",
         "schedule": crontab(hour=3, minute=0),
+    },
+    # Whatever a lost message or a failed attempt left in the outbox is sent from here.
+    "exchange-sweep-outbox": {
+        "task": "exchange.tasks.sweep_outbox",
+        "schedule": env_int("NCEN_EXCHANGE_SWEEP_SECONDS", 30, minimum=1),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / ".data" / "celerybeat-schedule")

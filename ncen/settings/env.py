@@ -106,3 +106,24 @@ def redis_urls(name: str, url: str) -> tuple[str, str]:
     raise ConfigurationError(
         f"{name} must start with redis://, rediss:// or unix://, not {parts.scheme or url!r}."
     )
+
+
+def env_private_key(name: str, path: str):
+    """The Ed25519 private key in the PEM file at ``path`` (``manage.py exchange_keys``)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    if not path:
+        raise ConfigurationError(
+            f"{name} is required: the private key file made by `manage.py exchange_keys`."
+        )
+    try:
+        with open(path, "rb") as file:
+            key = load_pem_private_key(file.read(), password=None)
+    except OSError as error:
+        raise ConfigurationError(f"{name}: cannot read {path} ({error.strerror}).") from None
+    except (ValueError, TypeError):
+        raise ConfigurationError(f"{name}: {path} is not an unencrypted PEM private key.") from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ConfigurationError(f"{name}: {path} is not an Ed25519 key.")
+    return key

@@ -1,7 +1,7 @@
 """Production: everything secret or site-specific comes from the environment."""
 
 from .base import *  # noqa: F403
-from .env import ConfigurationError, env_bool, env_int, env_list, env_str
+from .env import ConfigurationError, env_bool, env_int, env_list, env_private_key, env_str
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY")
@@ -31,3 +31,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+
+# The exchange signs what it sends: in production only over HTTPS, and never without a key.
+if NCEN_EXCHANGE_HUB_URL:  # noqa: F405
+    if not NCEN_EXCHANGE_HUB_URL.startswith("https://"):  # noqa: F405
+        raise ConfigurationError(
+            "NCEN_EXCHANGE_HUB_URL must start with https:// in production, "
+            f"not {NCEN_EXCHANGE_HUB_URL!r}."  # noqa: F405
+        )
+    if not NCEN_EXCHANGE_MEMBER:  # noqa: F405
+        raise ConfigurationError(
+            "NCEN_EXCHANGE_MEMBER is required with NCEN_EXCHANGE_HUB_URL: the code this "
+            "administration is registered under at the hub."
+        )
+    env_private_key("NCEN_EXCHANGE_KEY_FILE", NCEN_EXCHANGE_KEY_FILE)  # noqa: F405

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
+from exchange import selectors as exchange_selectors
 from exchange.models import Destination
 from ncen.audit import Action
 from ncen.paginator import CappedPaginator
@@ -155,6 +156,7 @@ def render_detail(request, seizure: Seizure, status: int = 200):
             (Destination(destination), body.decode())
             for destination, body in selectors.withdrawal_payloads(seizure=seizure).items()
         ],
+        "deliveries": exchange_selectors.seizure_deliveries(user=user, seizure=seizure),
         "return_form": ReturnForm(),
         "withdraw_form": WithdrawForm(),
     }

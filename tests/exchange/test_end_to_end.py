@@ -121,6 +121,19 @@ class Hub:
             self.process.wait(timeout=30)
             self.process = None
 
+    def bytes_waiting(self) -> int:
+        """Bytes that reached the paused hub's established connections, unread: a request
+        on the wire. From /proc/net/tcp: local address, state 01 (established), rx_queue."""
+        waiting = 0
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            with contextlib.suppress(FileNotFoundError), open(table) as rows:
+                for row in list(rows)[1:]:
+                    fields = row.split()
+                    port = int(fields[1].rsplit(":", 1)[1], 16)
+                    if port == self.port and fields[3] == "01":
+                        waiting += int(fields[4].split(":")[1], 16)
+        return waiting
+
     def query(self, sql: str, *params):
         with psycopg.connect(self.url) as hub_db:
             return hub_db.execute(sql, params).fetchall()
@@ -284,7 +297,13 @@ def test_a_worker_killed_while_sending_loses_and_duplicates_nothing(
     hub_server.pause()
     seizure = approved(fj_officer, fj_supervisor).seizure
     _wait_until(
-        lambda: _entry(seizure, 1).state == "sending", timeout=30, what="the worker to send"
+        lambda: _entry(seizure, 1).state == "sending", timeout=30, what="the worker to claim"
+    )
+    # The claim comes before the request: kill the worker only once the whole batch (more
+    # than its payload) waits in the paused hub's connection, or the hub never gets it.
+    payload_size = len(_entry(seizure, 1).payload)
+    _wait_until(
+        lambda: hub_server.bytes_waiting() > payload_size, timeout=30, what="the batch to arrive"
     )
     national_worker.kill()
     hub_server.resume()

@@ -21,7 +21,7 @@ from exchange import signing
 from exchange.models import OutboxEntry
 from exchange.tasks import deliver_outbox
 
-from ..ncen.test_tasks import _database_url
+from ..celery_worker import database_url
 from .conftest import approved, reapproved
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,8 +51,8 @@ class Hub:
     def __init__(self, *, public_key: str, tmp_path: Path):
         national = connection.settings_dict
         self.name = f"{national['NAME']}_hub"[:63]
-        self.admin_url = _database_url().rsplit("/", 1)[0] + "/postgres"
-        self.url = _database_url().rsplit("/", 1)[0] + f"/{self.name}"
+        self.admin_url = database_url().rsplit("/", 1)[0] + "/postgres"
+        self.url = database_url().rsplit("/", 1)[0] + f"/{self.name}"
         self.port = _free_port()
         self.log = (tmp_path / "hub.log").open("wb")
         self.process = None
@@ -171,7 +171,7 @@ class Worker:
         self.env = {
             **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
             "DJANGO_SETTINGS_MODULE": "ncen.settings.test",
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": database_url(),
             "CELERY_QUEUE": self.queue,
             "NCEN_EXCHANGE_HUB_URL": f"http://127.0.0.1:{hub.port}",
             "NCEN_EXCHANGE_MEMBER": "FJ",

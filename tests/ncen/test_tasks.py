@@ -1,66 +1,25 @@
 """Background work with a real Celery worker on the real Redis."""
 
 import os
-import subprocess
-import sys
 import time
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from ncen.models import TaskRun
 from ncen.tasking import enqueue
 from ncen.tasks import deactivate_unused_accounts
 
-ROOT = Path(__file__).resolve().parents[2]
+from ..celery_worker import running_worker
 
 
 @pytest.fixture
 def worker(transactional_db, request):
     """A Celery worker on this test's database, with a queue of its own on the real Redis."""
     queue = f"test-{os.getpid()}-{request.node.name}"[:100]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "ncen.settings.test",
-        "DATABASE_URL": _database_url(),
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "ncen",
-            "worker",
-            "--pool",
-            "solo",
-            "--queues",
-            queue,
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    yield queue
-    process.terminate()
-    process.wait(timeout=30)
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    credentials = f"{quote(db['USER'])}:{quote(db['PASSWORD'])}"
-    if db["HOST"].startswith("/"):  # a Unix socket directory, as with the embedded server
-        return f"postgres://{credentials}@/{db['NAME']}?host={quote(db['HOST'])}"
-    return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+    with running_worker(queue):
+        yield queue
 
 
 @pytest.mark.django_db(transaction=True)

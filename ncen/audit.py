@@ -19,6 +19,7 @@ from django_countries.fields import Country
 from psycopg.types.json import Jsonb
 
 from . import context
+from .bulk import copy_insert
 from .canonical import canonical_json
 from .models import Administration, AuditEntry
 
@@ -185,13 +186,14 @@ def record_many(
     transaction of the changes."""
     if administration is None and actor is not None and actor.is_authenticated:
         administration = actor.administration
-    documents = [Jsonb(_as_json(value)) for c in changes for value in (c.before, c.after)]
+    documents = [_as_json(value) for change in changes for value in (change.before, change.after)]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
         # Store what PostgreSQL will give back, so the hash can be recomputed from the row.
         cursor.execute(
-            "SELECT value::text FROM unnest(%s::jsonb[]) WITH ORDINALITY AS t(value, n) ORDER BY n",
-            [documents],
+            "SELECT value::text FROM jsonb_array_elements(%s) WITH ORDINALITY AS t(value, n) "
+            "ORDER BY n",
+            [Jsonb(documents)],
         )
         stored = [json.loads(value) for (value,) in cursor.fetchall()]
         last = AuditEntry.objects.order_by("-sequence").values("sequence", "entry_hash").first()
@@ -222,7 +224,7 @@ def record_many(
             )
             entry.entry_hash = previous_hash = entry_hash(entry)
             entries.append(entry)
-        AuditEntry.objects.bulk_create(entries)
+        copy_insert(entries)
     return entries
 
 

@@ -84,9 +84,10 @@ def test_a_failure_after_the_rows_are_written_takes_them_back(fj_officer, monkey
         assert Seizure.objects.count() == 3  # written, in the import's transaction
         raise RuntimeError("the database went away")
 
-    with monkeypatch.context() as patched, pytest.raises(RuntimeError):
+    with monkeypatch.context() as patched:
         patched.setattr(audit, "record_many", fail)
-        seizures_import(by=fj_officer, data=as_csv(GOOD_ROWS), file_name="x")
+        with pytest.raises(RuntimeError):
+            seizures_import(by=fj_officer, data=as_csv(GOOD_ROWS), file_name="x")
     assert not Seizure.objects.exists()
     assert not Item.objects.exists()
     assert not ReferenceCounter.objects.exists()

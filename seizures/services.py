@@ -408,13 +408,17 @@ class _Related:
     without building their query for each seizure. The caller checks the uuids."""
 
     def __init__(self, records: list[NewSeizure]):
-        self.found: dict = {}
+        named: dict = {}
         for name in RELATED_FIELDS:
             model = Seizure._meta.get_field(name).remote_field.model
-            ids = {_pk(record.values.get(name)) for record in records} - {None}
-            if ids:
-                rows = model._base_manager.filter(pk__in=ids).values()
-                self.found.setdefault(model, {}).update({row["id"]: row for row in rows})
+            named.setdefault(model, set()).update(
+                _pk(record.values.get(name)) for record in records
+            )
+        self.found = {
+            model: {row["id"]: row for row in model._base_manager.filter(pk__in=ids).values()}
+            for model, ids in named.items()
+            if ids - {None}
+        }
         self.constraints = [
             constraint
             for constraint in Seizure._meta.constraints

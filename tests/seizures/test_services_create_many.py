@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ncen.audit import Action, verify_chain
@@ -144,6 +145,17 @@ def test_checking_asks_the_database_the_same_few_questions_for_any_number(
     records = [_record(fj_officer, number) for number in range(40)]
     with django_assert_max_num_queries(8):
         services.seizure_check_many(by=fj_officer, records=records)
+
+
+def test_saving_takes_the_same_queries_for_any_number(fj_officer):
+    counts = []
+    for size in (2, 15):
+        records = [_record(fj_officer, number) for number in range(size)]
+        with CaptureQueriesContext(connection) as queries:
+            services.seizure_create_many(by=fj_officer, records=records)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert counts[0] <= 25
 
 
 def test_an_import_refuses_a_code_retired_since_the_preview_with_row_and_column(fj_officer):

@@ -19,6 +19,7 @@ from django_countries.fields import Country
 from psycopg.types.json import Jsonb
 
 from . import context
+from .bulk import copy_insert
 from .canonical import canonical_json
 from .models import Administration, AuditEntry
 
@@ -146,40 +147,88 @@ def record(
     reason: str = "",
 ) -> AuditEntry:
     """Append one entry. Call it inside the transaction of the change it describes."""
-    if target is not None:
-        object_type = object_type or target._meta.label_lower
-        object_id = object_id or str(target.pk)
+    (entry,) = record_many(
+        action=action,
+        actor=actor,
+        administration=administration,
+        changes=[
+            Change(
+                target=target,
+                object_type=object_type,
+                object_id=object_id,
+                before=before,
+                after=after,
+            )
+        ],
+        reason=reason,
+    )
+    return entry
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one entry of ``record_many`` says about its object."""
+
+    target: models.Model | None = None
+    object_type: str = ""
+    object_id: str = ""
+    before: dict | None = None
+    after: dict | None = None
+
+
+def record_many(
+    *,
+    action: str,
+    actor=None,
+    administration: Administration | None = None,
+    changes: list[Change],
+    reason: str = "",
+) -> list[AuditEntry]:
+    """Append one entry per change, in order, with one wait for the chain's lock and one
+    insert: what a bulk service writes for each record it saves. Call it inside the
+    transaction of the changes."""
     if administration is None and actor is not None and actor.is_authenticated:
         administration = actor.administration
+    documents = [_as_json(value) for change in changes for value in (change.before, change.after)]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
         # Store what PostgreSQL will give back, so the hash can be recomputed from the row.
         cursor.execute(
-            "SELECT %s::jsonb, %s::jsonb",
-            [Jsonb(_as_json(before)), Jsonb(_as_json(after))],
+            "SELECT value::text FROM jsonb_array_elements(%s) WITH ORDINALITY AS t(value, n) "
+            "ORDER BY n",
+            [Jsonb(documents)],
         )
-        # Django's PostgreSQL backend hands jsonb back as text.
-        before, after = (json.loads(value) for value in cursor.fetchone())
+        stored = [json.loads(value) for (value,) in cursor.fetchall()]
         last = AuditEntry.objects.order_by("-sequence").values("sequence", "entry_hash").first()
-        entry = AuditEntry(
-            sequence=(last["sequence"] + 1) if last else 1,
-            previous_hash=last["entry_hash"] if last else GENESIS_HASH,
-            created_at=timezone.now(),
-            actor=actor if actor is not None and actor.is_authenticated else None,
-            actor_username=actor.get_username() if actor is not None else "",
-            administration=administration,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            before=before,
-            after=after,
-            reason=reason,
-            request_id=context.request_id.get(),
-            ip_address=context.ip_address.get(),
-        )
-        entry.entry_hash = entry_hash(entry)
-        entry.save(force_insert=True)
-    return entry
+        sequence = last["sequence"] if last else 0
+        previous_hash = last["entry_hash"] if last else GENESIS_HASH
+        entries = []
+        for index, change in enumerate(changes):
+            object_type, object_id = change.object_type, change.object_id
+            if change.target is not None:
+                object_type = object_type or change.target._meta.label_lower
+                object_id = object_id or str(change.target.pk)
+            sequence += 1
+            entry = AuditEntry(
+                sequence=sequence,
+                previous_hash=previous_hash,
+                created_at=timezone.now(),
+                actor=actor if actor is not None and actor.is_authenticated else None,
+                actor_username=actor.get_username() if actor is not None else "",
+                administration=administration,
+                action=action,
+                object_type=object_type,
+                object_id=str(object_id),
+                before=stored[2 * index],
+                after=stored[2 * index + 1],
+                reason=reason,
+                request_id=context.request_id.get(),
+                ip_address=context.ip_address.get(),
+            )
+            entry.entry_hash = previous_hash = entry_hash(entry)
+            entries.append(entry)
+        copy_insert(entries)
+    return entries
 
 
 @dataclass(frozen=True)

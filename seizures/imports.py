@@ -14,9 +14,10 @@ label in English or French, countries by ISO code or name, dates day first (14/0
 or ISO (2026-03-14 09:30), in the administration's time zone.
 
 Nothing here decides what a seizure may hold: rows are parsed, then checked by
-services.seizure_check and saved by services.seizure_create, the rules every form and the API
-go through. The file is read twice, at preview and again inside the import's transaction, so
-that what is saved is checked against the code lists of the moment it is saved.
+services.seizure_check_many and saved by services.seizure_create_many, which apply the rules of
+seizure_check and seizure_create, the ones every form and the API go through. The file is read
+twice, at preview and again inside the import's transaction, so that what is saved is checked
+against the code lists of the moment it is saved.
 """
 
 import csv
@@ -448,8 +449,7 @@ class _Refused(Exception):
 def check(*, by, sheet: Sheet) -> Checked:
     """Every row parsed and every seizure checked by the services' rules; nothing saved."""
     checked, failed = _parse(by=by, sheet=sheet)
-    for planned in checked.seizures:
-        checked.errors.extend(_service_errors(by=by, planned=planned, failed=failed))
+    checked.errors.extend(_service_errors(by=by, seizures=checked.seizures, failed=failed))
     checked.errors.sort(key=lambda e: (e.row, _column_order(e.column)))
     return checked
 
@@ -527,18 +527,36 @@ def _column_order(key: str) -> int:
     return keys.index(key) if key in keys else -1
 
 
-def _service_errors(*, by, planned: PlannedSeizure, failed) -> list[RowError]:
-    if any(item is None for item in planned.items):
-        items = [item for item in planned.items if item is not None]
+def _service_errors(*, by, seizures: list[PlannedSeizure], failed) -> list[RowError]:
+    for planned in seizures:
         # A row whose item could not be read is already reported; check the rest.
-        planned.items = items
-        if not items:
-            return []
+        planned.items = [item for item in planned.items if item is not None]
+    # A seizure none of whose items could be read has nothing more to check.
+    checkable = [planned for planned in seizures if planned.items]
     try:
-        services.seizure_check(by=by, values=planned.values, items=planned.items)
-    except ValidationError as error:
-        return row_errors(error, planned=planned, failed=failed)
+        services.seizure_check_many(by=by, records=_records(checkable))
+    except services.SeizuresRefused as refused:
+        return _refused_rows(refused, seizures=checkable, failed=failed)
     return []
+
+
+def _records(seizures: list[PlannedSeizure]) -> list[services.NewSeizure]:
+    return [
+        services.NewSeizure(
+            values=planned.values,
+            items=[{k: v for k, v in item.items() if k != "_row"} for item in planned.items],
+        )
+        for planned in seizures
+    ]
+
+
+def _refused_rows(
+    refused: services.SeizuresRefused, *, seizures: list[PlannedSeizure], failed=()
+) -> list[RowError]:
+    errors = []
+    for index, error in sorted(refused.errors.items()):
+        errors.extend(row_errors(error, planned=seizures[index], failed=failed))
+    return errors
 
 
 def row_errors(error: ValidationError, *, planned: PlannedSeizure, failed=()) -> list[RowError]:
@@ -871,24 +889,24 @@ def seizures_import(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Seizure]:
     """Record every seizure of the file as a draft of ``by``, or none: the file is read
-    again, and each seizure_create checks its seizure, so that a row refused now (a code
-    retired since the preview) leaves nothing saved. The first refused seizure stops it."""
+    again, and seizure_create_many checks every seizure by seizure_create's rules, so that a
+    row refused now (a code retired since the preview) leaves nothing saved. Every refused
+    row is reported."""
     try:
         checked, _failed = _parse(by=by, sheet=read(data))
     except ImportFileError as error:
         raise ImportRefused([RowError(1, "", str(error))]) from error
     if not checked.ok:
         raise ImportRefused(checked.errors)
-    created = []
     total = len(checked.seizures)
-    for done, planned in enumerate(checked.seizures, start=1):
-        items = [{k: v for k, v in item.items() if k != "_row"} for item in planned.items]
-        try:
-            created.append(services.seizure_create(by=by, values=planned.values, items=items))
-        except ValidationError as error:
-            raise ImportRefused(row_errors(error, planned=planned)) from error
-        if progress is not None:
-            progress(done, total)
+    try:
+        created = services.seizure_create_many(by=by, records=_records(checked.seizures))
+    except services.SeizuresRefused as refused:
+        errors = _refused_rows(refused, seizures=checked.seizures)
+        errors.sort(key=lambda e: (e.row, _column_order(e.column)))
+        raise ImportRefused(errors) from refused
+    if progress is not None:
+        progress(total, total)
     audit.record(
         action=Action.SEIZURES_IMPORTED,
         actor=by,

@@ -4,12 +4,14 @@ validates the whole record, bumps the version and writes its audit entry."""
 import hashlib
 import os
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import connection, models, transaction
+from django.db.models import prefetch_related_objects
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +23,7 @@ from exchange.selectors import sharing_policy
 from exchange.services import validate_decision
 from ncen import audit
 from ncen.audit import Action
+from ncen.bulk import copy_insert
 from ncen.exceptions import ConflictError
 from ncen.models import Notification, Office, Role, User
 from ncen.services import notify
@@ -209,44 +212,59 @@ SEARCH_VECTOR_SQL = """
 """
 
 
+# The text of a seizure's items in order, for SEARCH_VECTOR_SQL's {items_text}.
+ITEMS_TEXT_SQL = (
+    "(SELECT string_agg(i.description || ' ' || i.species, ' ' ORDER BY i.position)"
+    " FROM seizures_item AS i WHERE i.seizure_id = s.id)"
+)
+
+
+def _route_and_commodities(seizure: Seizure, commodities: list[Code]) -> tuple[list, list]:
+    """The route_countries and commodity_ids of a seizure with items of ``commodities``:
+    every country of the route, every commodity with its group."""
+    ids = set()
+    for commodity in commodities:
+        ids.add(commodity.pk)
+        if commodity.parent_id:
+            ids.add(commodity.parent_id)
+    return sorted(set(seizure.route)), sorted(ids)
+
+
 def _refresh_derived(seizure: Seizure) -> None:
     """Recompute the columns that searches use, from the saved record and its items."""
-    items = list(seizure.items.select_related("commodity"))
-    commodity_ids = set()
-    for item in items:
-        commodity_ids.add(item.commodity_id)
-        if item.commodity.parent_id:
-            commodity_ids.add(item.commodity.parent_id)
-    items_text = (
-        "(SELECT string_agg(i.description || ' ' || i.species, ' ' ORDER BY i.position)"
-        " FROM seizures_item AS i WHERE i.seizure_id = s.id)"
-    )
+    items = seizure.items.select_related("commodity")
+    route, commodity_ids = _route_and_commodities(seizure, [item.commodity for item in items])
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE seizures_seizure AS s SET route_countries = %s, commodity_ids = %s, "  # noqa: S608 - constant SQL
-            f"search_vector = {SEARCH_VECTOR_SQL.format(items_text=items_text)} WHERE s.id = %s",
-            [sorted(set(seizure.route)), sorted(commodity_ids), seizure.pk],
+            f"search_vector = {SEARCH_VECTOR_SQL.format(items_text=ITEMS_TEXT_SQL)} "
+            "WHERE s.id = %s",
+            [route, commodity_ids, seizure.pk],
         )
 
 
-def _next_reference(*, seizure: Seizure, year: int) -> None:
-    """Take the next number of the administration's year. The counter row stays locked until
-    the transaction ends, and a rollback gives the number back: no gaps, no duplicates."""
+def _give_references(seizures: list[Seizure], *, year: int) -> None:
+    """Give the seizures, all of one administration, the next numbers of its year, in order.
+    The counter row stays locked until the transaction ends, and a rollback gives the
+    numbers back: no gaps, no duplicates."""
+    administration = seizures[0].administration
     with connection.cursor() as cursor:
         cursor.execute(
             """
             INSERT INTO seizures_referencecounter (administration_id, year, last_number)
-            VALUES (%s, %s, 1)
+            VALUES (%s, %s, %s)
             ON CONFLICT (administration_id, year)
-            DO UPDATE SET last_number = seizures_referencecounter.last_number + 1
+            DO UPDATE SET last_number = seizures_referencecounter.last_number
+                + EXCLUDED.last_number
             RETURNING last_number
             """,
-            [seizure.administration_id, year],
+            [administration.pk, year, len(seizures)],
         )
-        (number,) = cursor.fetchone()
-    seizure.reference_year = year
-    seizure.reference_number = number
-    seizure.reference = f"{seizure.administration.code}-{year}-{number:06d}"
+        (last,) = cursor.fetchone()
+    for number, seizure in enumerate(seizures, start=last - len(seizures) + 1):
+        seizure.reference_year = year
+        seizure.reference_number = number
+        seizure.reference = f"{administration.code}-{year}-{number:06d}"
 
 
 # --- Snapshots for the audit trail --------------------------------------------------------
@@ -264,17 +282,21 @@ def _snapshot(seizure: Seizure) -> dict:
 def _save_children(seizure: Seizure, items: list[dict] | None, offences: list[dict] | None):
     if items is not None:
         seizure.items.all().delete()
-        Item.objects.bulk_create(
-            [
-                Item(seizure=seizure, position=position, **_only(item, ITEM_FIELDS))
-                for position, item in enumerate(items)
-            ]
-        )
+        Item.objects.bulk_create(_new_items(seizure, items))
     if offences is not None:
         seizure.offences.all().delete()
-        Offence.objects.bulk_create(
-            [Offence(seizure=seizure, **_only(offence, OFFENCE_FIELDS)) for offence in offences]
-        )
+        Offence.objects.bulk_create(_new_offences(seizure, offences))
+
+
+def _new_items(seizure: Seizure, items: list[dict]) -> list[Item]:
+    return [
+        Item(seizure=seizure, position=position, **_only(item, ITEM_FIELDS))
+        for position, item in enumerate(items)
+    ]
+
+
+def _new_offences(seizure: Seizure, offences: list[dict]) -> list[Offence]:
+    return [Offence(seizure=seizure, **_only(offence, OFFENCE_FIELDS)) for offence in offences]
 
 
 def _only(values: dict, fields) -> dict:
@@ -313,11 +335,190 @@ def seizure_check(
     *, by, values: dict, items: list[dict], offences: list[dict] | None = None
 ) -> Seizure:
     """Every rule seizure_create applies, without saving: the unsaved seizure, or the
-    ValidationError it would raise. A spreadsheet import checks its rows with it."""
+    ValidationError it would raise."""
+    return _check(by=by, record=NewSeizure(values=values, items=items, offences=offences))
+
+
+@dataclass
+class NewSeizure:
+    """One record for the bulk services: what seizure_create takes."""
+
+    values: dict
+    items: list[dict]
+    offences: list[dict] | None = None
+
+
+class SeizuresRefused(Exception):
+    """The records a bulk service refused, by their index in the list it was given, each
+    with the ValidationError seizure_create would have raised."""
+
+    def __init__(self, errors: dict[int, ValidationError]):
+        self.errors = errors
+        super().__init__(f"{len(errors)} records refused")
+
+
+def seizure_check_many(*, by, records: list[NewSeizure]) -> list[Seizure]:
+    """seizure_check for every record: the unsaved seizures, or SeizuresRefused with every
+    record's errors. The offices and codes the records name, the units of their commodities
+    and the uniqueness of their identifiers are looked up once for all the records rather
+    than once per record, as full_clean would."""
     if not rights.can_create(by):
         raise PermissionDenied(_("Your role does not record seizures."))
-    if not items:
+    commodities = {
+        id(item["commodity"]): item["commodity"]
+        for record in records
+        for item in record.items
+        if item.get("commodity") is not None
+    }
+    prefetch_related_objects(list(commodities.values()), "units", "parent__units")
+    related = _Related(records)
+    checked, errors = {}, {}
+    for index, record in enumerate(records):
+        try:
+            checked[index] = _check(by=by, record=record, related=related)
+        except ValidationError as error:
+            errors[index] = error
+    # The uuids full_clean would have looked up one by one.
+    taken = set(
+        Seizure._base_manager.filter(
+            uuid__in=[seizure.uuid for seizure in checked.values()]
+        ).values_list("uuid", flat=True)
+    )
+    for index, seizure in checked.items():
+        if seizure.uuid in taken:
+            errors[index] = ValidationError(
+                {"uuid": [seizure.unique_error_message(Seizure, ("uuid",))]}
+            )
+    if errors:
+        raise SeizuresRefused(errors)
+    return list(checked.values())
+
+
+# The foreign keys of a seizure that full_clean looks up one query each.
+RELATED_FIELDS = ("office", *CODE_FIELDS)
+# Fields full_clean checks against the list of every country, one by one.
+COUNTRY_FIELDS = ("origin_country", "departure_country", "destination_country")
+
+
+class _Related:
+    """What seizure.full_clean(exclude=SET_BY_THE_SERVICE) checks, for many seizures at once:
+    the database is asked once for all of them whether the offices and codes they name exist
+    (within the field's list); a country is checked once per distinct value rather than
+    against the whole list for every seizure; and the model's constraints that full_clean
+    would skip for a new seizure (they involve a field the service sets) are skipped
+    without building their query for each seizure. The caller checks the uuids."""
+
+    def __init__(self, records: list[NewSeizure]):
+        named: dict = {}
+        for name in RELATED_FIELDS:
+            model = Seizure._meta.get_field(name).remote_field.model
+            named.setdefault(model, set()).update(
+                _pk(record.values.get(name)) for record in records
+            )
+        self.found = {
+            model: {row["id"]: row for row in model._base_manager.filter(pk__in=ids).values()}
+            for model, ids in named.items()
+            if ids - {None}
+        }
+        self.constraints = [
+            constraint
+            for constraint in Seizure._meta.constraints
+            if not _refers_to(constraint, SET_BY_THE_SERVICE)
+        ]
+        self.countries: dict = {}
+
+    def full_clean(self, seizure: Seizure) -> None:
+        errors = {}
+        try:
+            seizure.full_clean(
+                exclude=(*SET_BY_THE_SERVICE, *RELATED_FIELDS, *COUNTRY_FIELDS, "uuid"),
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            errors = error.message_dict
+        for name in RELATED_FIELDS:
+            self._check_related(seizure, name, errors)
+        for name in COUNTRY_FIELDS:
+            self._check_country(seizure, name, errors)
+        for constraint in self.constraints:
+            try:
+                constraint.validate(Seizure, seizure, exclude=set(SET_BY_THE_SERVICE))
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def _check_related(self, seizure: Seizure, name: str, errors: dict) -> None:
+        field = Seizure._meta.get_field(name)
+        value = getattr(seizure, field.attname)
+        try:
+            # The field's own checks (null, blank), which need no query ...
+            models.Field.validate(field, value, seizure)
+        except ValidationError as error:
+            errors.setdefault(name, error.messages)
+            return
+        if value is None:
+            return
+        # ... and what ForeignKey.validate asks the database.
+        row = self.found.get(field.remote_field.model, {}).get(value)
+        limits = field.get_limit_choices_to()
+        if row is None or any(row.get(key) != wanted for key, wanted in limits.items()):
+            invalid = ValidationError(
+                field.error_messages["invalid"],
+                code="invalid",
+                params={
+                    "model": field.remote_field.model._meta.verbose_name,
+                    "pk": value,
+                    "field": field.remote_field.field_name,
+                    "value": value,
+                },
+            )
+            errors.setdefault(name, invalid.messages)
+
+    def _check_country(self, seizure: Seizure, name: str, errors: dict) -> None:
+        """What clean_fields does for the field, remembered per value."""
+        field = Seizure._meta.get_field(name)
+        raw = getattr(seizure, field.attname)
+        if field.blank and raw in field.empty_values:
+            return
+        key = (name, str(raw))
+        if key not in self.countries:
+            try:
+                self.countries[key] = (field.clean(raw, seizure), None)
+            except ValidationError as error:
+                self.countries[key] = (None, error.messages)
+        cleaned, messages = self.countries[key]
+        if messages:
+            errors.setdefault(name, messages)
+        else:
+            setattr(seizure, field.attname, cleaned)
+
+
+def _refers_to(constraint, names) -> bool:
+    """Whether the constraint involves one of the fields ``names``: full_clean, told to
+    exclude them, skips it."""
+    references = set(getattr(constraint, "fields", ()))
+    for expression in (
+        getattr(constraint, "condition", None),
+        *getattr(constraint, "expressions", ()),
+    ):
+        if expression is not None:
+            references |= {ref[0] for ref in Seizure._get_expr_references(expression)}
+    return bool(references & set(names))
+
+
+def _pk(value):
+    return value.pk if isinstance(value, models.Model) else value
+
+
+def _check(*, by, record: NewSeizure, related: _Related | None = None) -> Seizure:
+    """seizure_check of one record; ``related``, when given, answers what full_clean would
+    otherwise ask the database."""
+    if not rights.can_create(by):
+        raise PermissionDenied(_("Your role does not record seizures."))
+    if not record.items:
         raise ValidationError({"items": [_("Record at least one item seized.")]})
+    values = record.values
     seizure = Seizure(
         administration=by.administration,
         created_by=by,
@@ -328,8 +529,12 @@ def seizure_check(
     errors = {}
     for check in (
         lambda: _validate_seizure(by=by, values=values),
-        lambda: _clean_children(by=by, items=items, offences=offences),
-        lambda: seizure.full_clean(exclude=SET_BY_THE_SERVICE),
+        lambda: _clean_children(by=by, items=record.items, offences=record.offences),
+        lambda: (
+            seizure.full_clean(exclude=SET_BY_THE_SERVICE)
+            if related is None
+            else related.full_clean(seizure)
+        ),
     ):
         try:
             check()
@@ -347,12 +552,34 @@ def seizure_create(
 ) -> Seizure:
     """Record a new seizure as a draft. ``values`` holds fields of SEIZURE_FIELDS."""
     seizure = seizure_check(by=by, values=values, items=items, offences=offences)
-    _next_reference(seizure=seizure, year=timezone.localdate().year)
+    _give_references([seizure], year=timezone.localdate().year)
     seizure.save(force_insert=True)
     _save_children(seizure, items, offences or [])
     _refresh_derived(seizure)
     audit.record(action=Action.SEIZURE_CREATED, actor=by, target=seizure, after=_snapshot(seizure))
     return seizure
+
+
+@transaction.atomic
+def seizure_create_many(*, by, records: list[NewSeizure]) -> list[Seizure]:
+    """seizure_create for many records, in order, all or none (SeizuresRefused names every
+    refused record). The same checks, with what full_clean asks the database asked once for
+    all; then the year's block of references in one UPDATE, the seizures, items and offences
+    inserted in bulk with their derived columns, and the audit entries, one per seizure as
+    seizure_create writes it, appended as one batch."""
+    seizures = seizure_check_many(by=by, records=records)
+    if not seizures:
+        return []
+    _give_references(seizures, year=timezone.localdate().year)
+    _insert_many(seizures, records)
+    # What _snapshot reads, read back for every seizure at once.
+    prefetch_related_objects(seizures, "items", "offences")
+    audit.record_many(
+        action=Action.SEIZURE_CREATED,
+        actor=by,
+        changes=[audit.Change(target=seizure, after=_snapshot(seizure)) for seizure in seizures],
+    )
+    return seizures
 
 
 @transaction.atomic
@@ -452,6 +679,50 @@ def _bump(*, by, locked: Seizure) -> None:
     locked.save(update_fields=[*TRANSITION_FIELDS, "version", "updated_by"])
     if revised:
         _notify_supervisors(seizure=locked, by=by)
+
+
+def _insert_many(seizures: list[Seizure], records: list[NewSeizure]) -> None:
+    """Insert new seizures with their items and offences, by COPY, and the columns
+    _refresh_derived would compute written with the rows rather than by a second write of
+    each (which costs as much as the insert): the route and commodities as it computes them,
+    the search vector by the same SQL from the items, inserted first (the seizure's foreign
+    key is checked at commit). The seizures go through a staging table for that."""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.seizures_new")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE seizures_new (LIKE seizures_seizure INCLUDING DEFAULTS) "
+            "ON COMMIT DROP"
+        )
+        for seizure, record in zip(seizures, records, strict=True):
+            seizure.route_countries, seizure.commodity_ids = _route_and_commodities(
+                seizure, [item["commodity"] for item in record.items]
+            )
+        copy_insert(seizures, table="seizures_new")
+        copy_insert(
+            [
+                item
+                for seizure, record in zip(seizures, records, strict=True)
+                for item in _new_items(seizure, record.items)
+            ]
+        )
+        copy_insert(
+            [
+                offence
+                for seizure, record in zip(seizures, records, strict=True)
+                for offence in _new_offences(seizure, record.offences or [])
+            ]
+        )
+        columns = ", ".join(
+            connection.ops.quote_name(field.column)
+            for field in Seizure._meta.concrete_fields
+            if field.name != "search_vector"
+        )
+        cursor.execute(
+            f"INSERT INTO seizures_seizure ({columns}, search_vector) "  # noqa: S608 - constant SQL
+            f"SELECT {columns}, {SEARCH_VECTOR_SQL.format(items_text=ITEMS_TEXT_SQL)} "
+            "FROM seizures_new AS s ORDER BY s.id"
+        )
+        cursor.execute("DROP TABLE seizures_new")
 
 
 # --- The workflow: submit, return, approve, withdraw ------------------------------------------

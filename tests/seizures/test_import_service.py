@@ -5,11 +5,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from ncen import audit
 from ncen.audit import Action
 from ncen.models import AuditEntry
 from seizures import services
 from seizures.imports import ImportRefused, seizures_import
-from seizures.models import ReferenceCounter, Seizure
+from seizures.models import Item, ReferenceCounter, Seizure
 
 from ..factories import make_seizure
 from .import_files import GOOD_ROWS, as_csv, as_xlsx, with_bad_row
@@ -58,20 +59,36 @@ def test_one_bad_row_saves_nothing_and_names_the_row_and_column(fj_officer):
 
 
 def test_a_seizure_refused_while_saving_takes_the_others_back(fj_officer, monkeypatch):
-    create = services.seizure_create
+    # seizure_create_many checks each record inside the import's transaction.
+    check = services._check
     calls = []
 
     def refuse_the_third(**kwargs):
         calls.append(1)
         if len(calls) == 3:
             raise ValidationError({"items-0-quantity": ["Refused for the test."]})
-        return create(**kwargs)
+        return check(**kwargs)
 
-    monkeypatch.setattr(services, "seizure_create", refuse_the_third)
+    monkeypatch.setattr(services, "_check", refuse_the_third)
     with pytest.raises(ImportRefused) as refused:
         seizures_import(by=fj_officer, data=as_csv(GOOD_ROWS), file_name="x")
     assert [(e.row, e.column_label) for e in refused.value.errors] == [(5, "Quantity")]
     assert not Seizure.objects.exists()
     # The numbers taken are given back: the next seizure has the first one.
+    assert not ReferenceCounter.objects.exists()
+    assert make_seizure(by=fj_officer).reference_number == 1
+
+
+def test_a_failure_after_the_rows_are_written_takes_them_back(fj_officer, monkeypatch):
+    def fail(**kwargs):
+        assert Seizure.objects.count() == 3  # written, in the import's transaction
+        raise RuntimeError("the database went away")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(audit, "record_many", fail)
+        with pytest.raises(RuntimeError):
+            seizures_import(by=fj_officer, data=as_csv(GOOD_ROWS), file_name="x")
+    assert not Seizure.objects.exists()
+    assert not Item.objects.exists()
     assert not ReferenceCounter.objects.exists()
     assert make_seizure(by=fj_officer).reference_number == 1

@@ -1,0 +1,169 @@
+"""seizure_create_many: what seizure_create does for each record, in bulk."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from ncen.audit import Action, verify_chain
+from ncen.models import AuditEntry
+from seizures import services
+from seizures.imports import ImportRefused, seizures_import
+from seizures.models import Code, ReferenceCounter, Seizure
+
+from ..factories import OfficeFactory, code, make_seizure
+from .import_files import GOOD_ROWS, as_csv
+
+pytestmark = pytest.mark.django_db
+
+
+def _record(by, number: int, **values) -> services.NewSeizure:
+    commodity, unit = [("cocaine", "kg"), ("cigarettes", "sticks")][number % 2]
+    return services.NewSeizure(
+        values={
+            "occurred_at": timezone.now() - timedelta(days=1, minutes=number),
+            "office": by.office,
+            "detection_method": code("detection_method", "xray_scanner"),
+            "transport_mode": code("transport_mode", "air_passenger"),
+            "origin_country": "PE",
+            "transit_countries": ["AU", "NZ"][: number % 3],
+            "destination_country": "FJ",
+            "container_number": "MSCU1234567" if number % 2 else "",
+            "narrative": f"Record {number}: powder in the suitcase lining.",
+            **values,
+        },
+        items=[
+            {
+                "commodity": code("commodity", commodity),
+                "quantity": Decimal(f"{number + 1}.25"),
+                "unit": code("unit", unit),
+                "description": f"Parcel {number}",
+                "species": "",
+            },
+            {
+                "commodity": code("commodity", "methamphetamine"),
+                "quantity": Decimal("0.5"),
+                "unit": code("unit", "kg"),
+                "estimated_value": Decimal("1200"),
+                "currency": "FJD",
+            },
+        ][: 1 + number % 2],
+    )
+
+
+def _derived(pk):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT route_countries, commodity_ids, search_vector::text "
+            "FROM seizures_seizure WHERE id = %s",
+            [pk],
+        )
+        return cursor.fetchone()
+
+
+def test_references_continue_the_year_without_gaps_in_the_records_order(fj_officer):
+    before = make_seizure(by=fj_officer)
+    records = [_record(fj_officer, number) for number in range(12)]
+    created = services.seizure_create_many(by=fj_officer, records=records)
+    numbers = [seizure.reference_number for seizure in created]
+    assert numbers == list(range(before.reference_number + 1, before.reference_number + 13))
+    assert [s.narrative for s in created] == [r.values["narrative"] for r in records]
+    counter = ReferenceCounter.objects.get(administration=fj_officer.administration)
+    assert counter.last_number == numbers[-1]
+    saved = Seizure.objects.get(pk=created[-1].pk)
+    assert saved.reference == f"{fj_officer.administration.code}-{saved.reference_year}-" + (
+        f"{numbers[-1]:06d}"
+    )
+    assert make_seizure(by=fj_officer).reference_number == numbers[-1] + 1
+
+
+def test_derived_columns_are_what_refresh_derived_computes(fj_officer):
+    created = services.seizure_create_many(
+        by=fj_officer, records=[_record(fj_officer, number) for number in range(8)]
+    )
+    for seizure in created:
+        written = _derived(seizure.pk)
+        assert written[2], seizure.reference  # a search vector was written
+        services._refresh_derived(Seizure.objects.get(pk=seizure.pk))
+        assert _derived(seizure.pk) == written, seizure.reference
+
+
+def test_each_seizure_has_the_audit_entry_a_single_create_writes(fj_officer):
+    records = [_record(fj_officer, number) for number in range(6)]
+    created = services.seizure_create_many(by=fj_officer, records=records)
+    one_by_one = [
+        services.seizure_create(by=fj_officer, values=record.values, items=record.items)
+        for record in records
+    ]
+    entries = {
+        entry.object_id: entry for entry in AuditEntry.objects.filter(action="seizure_created")
+    }
+    assert len(entries) == 12
+    for bulk, single in zip(created, one_by_one, strict=True):
+        bulk_entry, single_entry = entries[str(bulk.pk)], entries[str(single.pk)]
+        assert bulk_entry.after == single_entry.after
+        for name in ("actor", "administration", "object_type", "before", "reason"):
+            assert getattr(bulk_entry, name) == getattr(single_entry, name), name
+    sequences = sorted(entries[str(s.pk)].sequence for s in created)
+    assert sequences == list(range(sequences[0], sequences[0] + 6))
+    assert verify_chain()[1] is None
+    call_command("audit_verify")
+
+
+def test_the_checks_are_seizure_checks_for_every_record(fj_officer, samoa):
+    retired = Code.objects.get(list="commodity", code="cigarettes", administration__isnull=True)
+    retired.is_retired = True
+    retired.save()
+    bad = [
+        _record(fj_officer, 1),  # cigarettes: retired
+        _record(fj_officer, 2, office=OfficeFactory(administration=samoa)),
+        _record(fj_officer, 4, occurred_at=timezone.now() + timedelta(days=3)),
+        _record(fj_officer, 6, transit_countries=["AU", "AU"]),
+        _record(fj_officer, 8, office=None),
+        _record(fj_officer, 10, transport_mode=code("detection_method", "xray_scanner")),
+        _record(fj_officer, 12, vessel_imo="x" * 20),
+    ]
+    bad[1].items[0]["unit"] = code("unit", "sticks")  # cocaine is not counted in sticks
+    bad.append(services.NewSeizure(values=_record(fj_officer, 14).values, items=[]))
+    good = _record(fj_officer, 0)
+    with pytest.raises(services.SeizuresRefused) as refused:
+        services.seizure_check_many(by=fj_officer, records=[good, *bad])
+    assert sorted(refused.value.errors) == list(range(1, len(bad) + 1))
+    for index, record in enumerate(bad, start=1):
+        with pytest.raises(services.ValidationError) as single:
+            services.seizure_check(by=fj_officer, values=record.values, items=record.items)
+        assert refused.value.errors[index].message_dict == single.value.message_dict, index
+
+
+def test_checking_asks_the_database_the_same_few_questions_for_any_number(
+    fj_officer, django_assert_max_num_queries
+):
+    records = [_record(fj_officer, number) for number in range(40)]
+    with django_assert_max_num_queries(8):
+        services.seizure_check_many(by=fj_officer, records=records)
+
+
+def test_saving_takes_the_same_queries_for_any_number(fj_officer):
+    counts = []
+    for size in (2, 15):
+        records = [_record(fj_officer, number) for number in range(size)]
+        with CaptureQueriesContext(connection) as queries:
+            services.seizure_create_many(by=fj_officer, records=records)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert counts[0] <= 25
+
+
+def test_an_import_refuses_a_code_retired_since_the_preview_with_row_and_column(fj_officer):
+    Code.objects.filter(list="commodity", code="cigarettes").update(is_retired=True)
+    with pytest.raises(ImportRefused) as refused:
+        seizures_import(by=fj_officer, data=as_csv(GOOD_ROWS), file_name="x")
+    assert [(e.row, e.column_label, e.message) for e in refused.value.errors] == [
+        (4, "Commodity", "This entry is retired; choose a current one.")
+    ]
+    assert not Seizure.objects.exists()
+    assert not AuditEntry.objects.filter(action=Action.SEIZURE_CREATED).exists()

@@ -243,11 +243,10 @@ def _refresh_derived(seizure: Seizure) -> None:
         )
 
 
-def _give_references(seizures: list[Seizure], *, year: int) -> None:
-    """Give the seizures, all of one administration, the next numbers of its year, in order.
-    The counter row stays locked until the transaction ends, and a rollback gives the
-    numbers back: no gaps, no duplicates."""
-    administration = seizures[0].administration
+def references_reserve(*, administration, year: int, count: int) -> range:
+    """The next ``count`` reference numbers of the administration's year, in order. The
+    counter row stays locked until the transaction ends, and a rollback gives the numbers
+    back: no gaps, no duplicates."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -258,10 +257,17 @@ def _give_references(seizures: list[Seizure], *, year: int) -> None:
                 + EXCLUDED.last_number
             RETURNING last_number
             """,
-            [administration.pk, year, len(seizures)],
+            [administration.pk, year, count],
         )
         (last,) = cursor.fetchone()
-    for number, seizure in enumerate(seizures, start=last - len(seizures) + 1):
+    return range(last - count + 1, last + 1)
+
+
+def _give_references(seizures: list[Seizure], *, year: int) -> None:
+    """Give the seizures, all of one administration, the next numbers of its year, in order."""
+    administration = seizures[0].administration
+    numbers = references_reserve(administration=administration, year=year, count=len(seizures))
+    for number, seizure in zip(numbers, seizures, strict=True):
         seizure.reference_year = year
         seizure.reference_number = number
         seizure.reference = f"{administration.code}-{year}-{number:06d}"

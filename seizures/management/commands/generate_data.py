@@ -7,9 +7,9 @@ How it stays fast: every batch is written with COPY into two temporary tables, t
 into place with one INSERT ... SELECT per table. That INSERT computes ``search_vector``
 set-based with ``seizures.services.SEARCH_VECTOR_SQL``, the expression the services use, so
 each row is written once; ``route_countries`` and ``commodity_ids`` are computed the way
-that function computes them. References continue from ``seizures_referencecounter``, whose
-rows stay locked while a batch is written and are then moved on, so seizures recorded
-later through the services neither collide nor leave gaps.
+that function computes them. References are reserved a year's block at a time by
+``seizures.services.references_reserve``, as the services reserve them, so seizures
+recorded later through the services neither collide nor leave gaps.
 """
 
 import gc
@@ -17,6 +17,7 @@ import secrets
 import time
 import uuid
 from bisect import bisect_right
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from random import Random
 from zoneinfo import ZoneInfo
@@ -28,7 +29,7 @@ from django.utils import timezone
 
 from ncen.models import Administration, Office, Role, User
 from seizures.models import Code, CodeList, Seizure
-from seizures.services import SEARCH_VECTOR_SQL
+from seizures.services import SEARCH_VECTOR_SQL, references_reserve
 
 SEIZURE_COLUMNS = (
     "id",
@@ -2274,7 +2275,7 @@ class Loader:
                 [len(seizures)],
             )
             ids = [row[0] for row in cursor.fetchall()]
-            numbers = self._take_numbers(cursor, seizures)
+            numbers = self._take_numbers(seizures)
             seizure_rows, item_rows, offence_rows = [], [], []
             code = administration.code
             admin_id = str(administration.pk)
@@ -2378,7 +2379,6 @@ class Loader:
                 "  FROM generate_data_item AS i GROUP BY i.seizure_id"
                 ") AS t ON t.seizure_id = s.id ORDER BY s.id"
             )
-            self._save_numbers(cursor)
             clock.append(time.monotonic())
         # The commit checks the deferred foreign keys of every row.
         clock.append(time.monotonic())
@@ -2388,36 +2388,17 @@ class Loader:
         }
         return len(item_rows), len(offence_rows)
 
-    def _take_numbers(self, cursor, seizures) -> list[int]:
-        """Lock the counters of the batch's years and take consecutive numbers from each."""
-        years = sorted({seizure["year"] for seizure in seizures})
-        admin_id = self.administration.pk
-        cursor.execute(
-            "INSERT INTO seizures_referencecounter (administration_id, year, last_number) "
-            "SELECT %s, year, 0 FROM unnest(%s::int[]) AS year "
-            "ON CONFLICT (administration_id, year) DO NOTHING",
-            [admin_id, years],
-        )
-        cursor.execute(
-            "SELECT year, last_number FROM seizures_referencecounter "
-            "WHERE administration_id = %s AND year = ANY(%s) ORDER BY year FOR UPDATE",
-            [admin_id, years],
-        )
-        self.last = dict(cursor.fetchall())
-        numbers = []
-        for seizure in seizures:
-            number = self.last[seizure["year"]] + 1
-            self.last[seizure["year"]] = number
-            numbers.append(number)
-        return numbers
-
-    def _save_numbers(self, cursor):
-        for year, last in self.last.items():
-            cursor.execute(
-                "UPDATE seizures_referencecounter SET last_number = %s "
-                "WHERE administration_id = %s AND year = %s",
-                [last, self.administration.pk, year],
+    def _take_numbers(self, seizures) -> list[int]:
+        """Reserve each year's block of numbers as the services do, years in order so that
+        two loaders lock the counters in the same order."""
+        counts = Counter(seizure["year"] for seizure in seizures)
+        blocks = {
+            year: iter(
+                references_reserve(administration=self.administration, year=year, count=count)
             )
+            for year, count in sorted(counts.items())
+        }
+        return [next(blocks[seizure["year"]]) for seizure in seizures]
 
     @staticmethod
     def _copy(pg, table, columns, rows):

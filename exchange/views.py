@@ -17,6 +17,13 @@ from .forms import MemberChangeForm, MemberForm, SharingPolicyForm
 from .models import Member
 
 
+def _add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: each message on its field, or above the form
+    when the field is not one of the form's."""
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
 @administrator_required
 def policy_edit(request):
     """The administration's sharing policy: what nominal data may go to the regional
@@ -31,8 +38,7 @@ def policy_edit(request):
                 decision=form.decision(),
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            _add_service_errors(form, error)
         else:
             messages.success(request, _("The sharing policy is saved."))
             return redirect("exchange:policy")
@@ -110,8 +116,7 @@ def member_list(request):
         try:
             member = services.member_register(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            _add_service_errors(form, error)
         else:
             messages.success(request, _("%(member)s is registered.") % {"member": member})
             return redirect("exchange:members")
@@ -135,8 +140,7 @@ def member_edit(request, pk: int):
         try:
             services.member_update(by=request.user, member=member, **form.cleaned_data)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            _add_service_errors(form, error)
         else:
             messages.success(request, _("%(member)s is saved.") % {"member": member})
             return redirect("exchange:members")

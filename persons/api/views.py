@@ -48,6 +48,8 @@ class _NominalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     kind = ""
     input_class = None
+    # Nominal data is read on a need to know: reading a person or a business is audited.
+    audit_reads = False
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
@@ -59,6 +61,12 @@ class _NominalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         )
         self.check_object_permissions(self.request, record)
         return record
+
+    def retrieve(self, request, pk=None):
+        record = self.get_object()
+        if self.audit_reads:
+            services.nominal_view_record(by=request.user, record=record)
+        return Response(self.serializer_class(record).data)
 
     def get_serializer_class(self):
         if self.action == "match":
@@ -121,11 +129,7 @@ class PersonViewSet(_NominalViewSet):
     serializer_class = PersonOutput
     input_class = PersonInput
     filterset_class = PersonFilterSet
-
-    def retrieve(self, request, pk=None):
-        person = self.get_object()
-        services.nominal_view_record(by=request.user, record=person)
-        return Response(PersonOutput(person).data)
+    audit_reads = True
 
     def _arguments(self, values: dict) -> dict:
         documents = [dict(document) for document in values.pop("documents")]
@@ -159,11 +163,7 @@ class BusinessViewSet(_NominalViewSet):
     serializer_class = BusinessOutput
     input_class = BusinessInput
     filterset_class = BusinessFilterSet
-
-    def retrieve(self, request, pk=None):
-        business = self.get_object()
-        services.nominal_view_record(by=request.user, record=business)
-        return Response(BusinessOutput(business).data)
+    audit_reads = True
 
 
 @extend_schema_view(

@@ -23,6 +23,7 @@ from http.client import HTTPException
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ncen.canonical import canonical_json
@@ -349,12 +350,9 @@ def deliver(*, destination: str = Destination.REGIONAL, budget: float = RUN_BUDG
 def sweep() -> dict:
     """Beat's safety net: whatever is due is sent, whether or not its message reached a
     worker."""
-    due = OutboxEntry.objects.filter(
-        state=OutboxEntry.State.PENDING, next_attempt_at__lte=timezone.now()
-    ).exists()
-    stale = OutboxEntry.objects.filter(
-        state=OutboxEntry.State.SENDING, claimed_at__lt=timezone.now() - sending_lease()
-    ).exists()
-    if not (due or stale):
+    now = timezone.now()
+    due = Q(state=OutboxEntry.State.PENDING, next_attempt_at__lte=now)
+    stale = Q(state=OutboxEntry.State.SENDING, claimed_at__lt=now - sending_lease())
+    if not OutboxEntry.objects.filter(due | stale).exists():
         return {"batches": 0}
     return deliver()

@@ -78,11 +78,6 @@ def _only(values: dict, fields) -> dict:
     return {name: values[name] for name in fields if name in values}
 
 
-def _require_recorder(by) -> None:
-    if not rights.can_record(by):
-        raise PermissionDenied(_("Your role does not record suspects, businesses or conveyances."))
-
-
 def _clean_lines(values: dict, fields) -> None:
     """Lists of short texts keep their order, lose blanks and repeats."""
     for name in fields:
@@ -187,7 +182,7 @@ def _person_snapshot(person: Person) -> dict:
 @transaction.atomic
 def person_create(*, by, values: dict, documents: list[dict] | None = None, photo=None) -> Person:
     """Record a suspected person; ``values`` holds fields of PERSON_FIELDS."""
-    _require_recorder(by)
+    rights.require_recorder(by)
     values = _person_values(values)
     _validate_person(values, documents)
     person = Person(administration=by.administration, created_by=by, updated_by=by, **values)
@@ -208,7 +203,7 @@ def person_update(
     *, by, person: Person, values: dict, documents: list[dict] | None = None, photo=None
 ) -> Person:
     """Save a person's record as edited; ``documents``, when given, replace the person's."""
-    _require_recorder(by)
+    rights.require_recorder(by)
     try:
         locked = Person.objects.visible_to(by).current().select_for_update().get(pk=person.pk)
     except Person.DoesNotExist:
@@ -262,7 +257,7 @@ def _refresh_business_keys(business: Business) -> None:
 
 @transaction.atomic
 def business_create(*, by, values: dict) -> Business:
-    _require_recorder(by)
+    rights.require_recorder(by)
     business = Business(
         administration=by.administration, created_by=by, updated_by=by, **_business_values(values)
     )
@@ -280,7 +275,7 @@ def business_create(*, by, values: dict) -> Business:
 
 @transaction.atomic
 def business_update(*, by, business: Business, values: dict) -> Business:
-    _require_recorder(by)
+    rights.require_recorder(by)
     try:
         locked = Business.objects.visible_to(by).select_for_update().get(pk=business.pk)
     except Business.DoesNotExist:
@@ -315,7 +310,7 @@ def _conveyance_values(values: dict) -> dict:
 
 @transaction.atomic
 def conveyance_create(*, by, values: dict) -> Conveyance:
-    _require_recorder(by)
+    rights.require_recorder(by)
     values = _conveyance_values(values)
     if (
         Conveyance.objects.visible_to(by)
@@ -339,7 +334,7 @@ def conveyance_create(*, by, values: dict) -> Conveyance:
 
 @transaction.atomic
 def conveyance_update(*, by, conveyance: Conveyance, values: dict) -> Conveyance:
-    _require_recorder(by)
+    rights.require_recorder(by)
     try:
         locked = Conveyance.objects.visible_to(by).select_for_update().get(pk=conveyance.pk)
     except Conveyance.DoesNotExist:
@@ -404,7 +399,7 @@ def link_add(
     """Put one person, business or conveyance in a case with the part it played. A link is
     part of the record (its persons and businesses go into the payload), so adding one is
     an edit of the seizure: see seizures.services.seizure_links_change."""
-    _require_recorder(by)
+    rights.require_recorder(by)
     targets = {"person": person, "business": business, "conveyance": conveyance}
     given = {name: target for name, target in targets.items() if target is not None}
     if len(given) != 1:
@@ -451,7 +446,7 @@ def _link_data(link: CaseLink) -> dict:
 @transaction.atomic
 def link_remove(*, by, link: CaseLink) -> None:
     """Take a record out of a case: an edit of the seizure, as adding it is."""
-    _require_recorder(by)
+    rights.require_recorder(by)
     try:
         locked = CaseLink.objects.visible_to(by).select_for_update().get(pk=link.pk)
     except CaseLink.DoesNotExist:
@@ -471,11 +466,6 @@ def link_remove(*, by, link: CaseLink) -> None:
 
 
 # --- Duplicates: judgement, merge, undo ---------------------------------------------------
-
-
-def _require_judge(by) -> None:
-    if not rights.can_judge_duplicates(by):
-        raise PermissionDenied(_("Only supervisors judge possible duplicates."))
 
 
 # Two names at least this similar (pg_trgm similarity) make a possible pair.
@@ -547,7 +537,7 @@ def duplicate_pairs_find(*, administration_id: int) -> int:
 def pair_judge(*, by, pair: DuplicatePair, judgement: str, kept: Person | None = None):
     """Store a supervisor's judgement; "same" merges the pair into ``kept`` (the first of
     the pair unless said otherwise)."""
-    _require_judge(by)
+    rights.require_judge(by)
     try:
         locked = DuplicatePair.objects.visible_to(by).select_for_update().get(pk=pair.pk)
     except DuplicatePair.DoesNotExist:
@@ -594,7 +584,7 @@ def person_merge(
     """Make ``merged`` part of ``kept``: its links and documents move over, its names become
     aliases, its lists are added to the kept person's. ``merged`` stays, marked as merged,
     so that the merge can be undone."""
-    _require_judge(by)
+    rights.require_judge(by)
     if kept.pk == merged.pk:
         raise ValidationError(_("A record cannot be merged with itself."))
     if kept.administration_id != merged.administration_id:
@@ -655,7 +645,7 @@ def person_merge(
 def person_merge_undo(*, by, merge: PersonMerge) -> PersonMerge:
     """Give the merged person back its links and documents and the kept person its lists as
     they were; the pair goes back to "unsure" for a second look."""
-    _require_judge(by)
+    rights.require_judge(by)
     try:
         merge = (
             PersonMerge.objects.select_for_update()

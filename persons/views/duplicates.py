@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,14 +15,9 @@ from ..models import DuplicatePair
 PAGE_SIZE = 20
 
 
-def _require_judge(user) -> None:
-    if not rights.can_judge_duplicates(user):
-        raise PermissionDenied(_("Only supervisors judge possible duplicates."))
-
-
 @login_required
 def duplicate_list(request):
-    _require_judge(request.user)
+    rights.require_judge(request.user)
     page = Paginator(selectors.duplicate_pair_queue(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -40,7 +35,7 @@ def duplicate_list(request):
 @login_required
 @require_POST
 def duplicate_judge(request, pk: int):
-    _require_judge(request.user)
+    rights.require_judge(request.user)
     pair = selectors.duplicate_pair_get(user=request.user, pk=pk)
     form = JudgementForm(request.POST)
     if not form.is_valid():
@@ -61,7 +56,7 @@ def duplicate_judge(request, pk: int):
 @login_required
 @require_POST
 def merge_undo(request, pk: int):
-    _require_judge(request.user)
+    rights.require_judge(request.user)
     merge = selectors.person_merge_get(user=request.user, pk=pk)
     try:
         services.person_merge_undo(by=request.user, merge=merge)

@@ -4,7 +4,7 @@ JavaScript), and removing a link."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -26,8 +26,7 @@ def link_add(request, pk: int, kind: str):
     if kind not in KINDS:
         raise Http404
     seizure = seizure_selectors.seizure_get(user=request.user, pk=pk)
-    if not rights.can_record(request.user):
-        raise PermissionDenied(_("Your role does not record suspects, businesses or conveyances."))
+    rights.require_recorder(request.user)
     form = LinkForm(request.POST or None, seizure=seizure)
     if request.method == "POST" and form.is_valid():
         target_id = request.POST.get(kind, "")

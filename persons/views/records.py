@@ -121,8 +121,7 @@ def person_detail(request, pk: int):
 
 def _person_form(request, person: Person | None):
     """The person form and its documents, for a new person or an existing one."""
-    if not rights.can_record(request.user):
-        raise PermissionDenied(_("Your role does not record suspects, businesses or conveyances."))
+    rights.require_recorder(request.user)
     data, files = request.POST or None, request.FILES or None
     # A new person starts from the name typed on the page that proposed existing ones.
     initial, documents = {"full_name": request.GET.get("q", "")}, []
@@ -303,8 +302,7 @@ def conveyance_detail(request, pk: int):
 
 def _simple_form(request, *, form_class, record, fields, create, update, kind, detail_url):
     """The form of a business or conveyance, new (``record`` None) or existing."""
-    if not rights.can_record(request.user):
-        raise PermissionDenied(_("Your role does not record suspects, businesses or conveyances."))
+    rights.require_recorder(request.user)
     data = request.POST or None
     initial = {name: getattr(record, name) for name in fields} if record else {}
     form = form_class(data, initial=initial)

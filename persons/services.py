@@ -382,7 +382,7 @@ def nominal_export_record(*, by, model, count: int, filters: dict) -> None:
 # --- Links to cases -----------------------------------------------------------------------
 
 
-_LINK_TARGETS = {"person": Person, "business": Business, "conveyance": Conveyance}
+LINK_TARGETS = {"person": Person, "business": Business, "conveyance": Conveyance}
 
 
 @transaction.atomic
@@ -407,7 +407,7 @@ def link_add(
     [(kind, target)] = given.items()
     # Locked before the seizure, as a merge locks its persons before their cases.
     try:
-        target = _LINK_TARGETS[kind].objects.visible_to(by).select_for_update().get(pk=target.pk)
+        target = LINK_TARGETS[kind].objects.visible_to(by).select_for_update().get(pk=target.pk)
     except ObjectDoesNotExist:
         raise PermissionDenied(_("You cannot link this record.")) from None
     if isinstance(target, Person) and target.merged_into_id:

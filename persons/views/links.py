@@ -16,14 +16,12 @@ from seizures import selectors as seizure_selectors
 from .. import rights, selectors, services
 from ..api.serializers import MATCH_INPUTS
 from ..forms import LinkForm
-from ..models import Business, CaseLink, Conveyance, Person
-
-KINDS = {"person": Person, "business": Business, "conveyance": Conveyance}
+from ..models import CaseLink
 
 
 @login_required
 def link_add(request, pk: int, kind: str):
-    if kind not in KINDS:
+    if kind not in services.LINK_TARGETS:
         raise Http404
     seizure = seizure_selectors.seizure_get(user=request.user, pk=pk)
     rights.require_recorder(request.user)
@@ -33,7 +31,7 @@ def link_add(request, pk: int, kind: str):
         target = None
         if target_id.isdigit():
             target = get_object_or_404(
-                KINDS[kind].objects.visible_to(request.user), pk=int(target_id)
+                services.LINK_TARGETS[kind].objects.visible_to(request.user), pk=int(target_id)
             )
         if target is None:
             form.add_error(None, _("Choose the record to link."))

@@ -9,6 +9,23 @@ from .middleware import client_address
 from .models import Office, Role, User
 
 
+def add_service_errors(error: ValidationError, forms, rows=None) -> None:
+    """Show a service's refusal on the page: each message on the field it names, a key such as
+    ``items-0-unit`` on the unit of row 0 of ``rows["items"]`` (the rows as the service
+    counted them); what no field claims goes above the first of ``forms``."""
+    for key, messages in error.message_dict.items():
+        prefix, _sep, rest = key.partition("-")
+        index, _sep, name = rest.partition("-")
+        row_forms = (rows or {}).get(prefix)
+        if row_forms is not None and index.isdigit() and int(index) < len(row_forms):
+            row = row_forms[int(index)]
+            if name in row.fields:
+                row.add_error(name, messages)
+                continue
+        owner = next((form for form in forms if key in form.fields), None)
+        (owner or forms[0]).add_error(key if owner else None, messages)
+
+
 class SignInForm(AuthenticationForm):
     """Django's sign-in form, refusing accounts and addresses with too many recent failures."""
 

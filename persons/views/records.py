@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ncen.exceptions import TransitionRefused
+from ncen.forms import add_service_errors
 from seizures import selectors as seizure_selectors
 from seizures.exports import write_csv
 
@@ -47,20 +48,6 @@ def _list(request, *, filterset_class, queryset, template, **context):
             **context,
         },
     )
-
-
-def _add_errors(error: ValidationError, form, documents=None) -> None:
-    """Each error of the service on the field it names (``documents-0-expires_on`` on the
-    first document's expiry); what no field claims goes to the top of the form."""
-    for key, messages_ in error.message_dict.items():
-        prefix, _sep, rest = key.partition("-")
-        index, _sep, name = rest.partition("-")
-        if documents is not None and prefix == "documents" and index.isdigit():
-            rows = [f for f in documents.forms if f.has_changed()]
-            if int(index) < len(rows) and name in rows[int(index)].fields:
-                rows[int(index)].add_error(name, messages_)
-                continue
-        form.add_error(key if key in form.fields else None, messages_)
 
 
 def _case_to_join(request):
@@ -151,7 +138,8 @@ def _person_form(request, person: Person | None):
                 else:
                     saved = services.person_update(person=person, **arguments)
         except ValidationError as error:
-            _add_errors(error, form, document_rows)
+            changed = [row for row in document_rows.forms if row.has_changed()]
+            add_service_errors(error, [form], rows={"documents": changed})
         else:
             person = saved
             messages.success(request, _("%(name)s is saved.") % {"name": person})
@@ -317,7 +305,7 @@ def _simple_form(request, *, form_class, record, fields, create, update, kind, d
                 else:
                     saved = update(by=request.user, values=form.cleaned_data, **{kind: record})
         except ValidationError as error:
-            _add_errors(error, form)
+            add_service_errors(error, [form])
         else:
             record = saved
             messages.success(request, _("%(name)s is saved.") % {"name": record})

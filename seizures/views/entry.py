@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from ncen import selectors as core_selectors
 from ncen.exceptions import ConflictError
+from ncen.forms import add_service_errors
 from ncen.models import Office
 
 from .. import rights, selectors, services
@@ -23,26 +24,6 @@ from ..forms import (
     SimplifiedForm,
 )
 from ..models import Attachment
-
-
-def _add_service_errors(error: ValidationError, forms_by_prefix: dict, fallback) -> None:
-    """Put each error of the service on the field it names (``items-0-unit`` on row 0's unit);
-    what no field claims goes to the top of the page."""
-    for key, messages_ in error.message_dict.items():
-        prefix, _sep, rest = key.partition("-")
-        index, _sep, field = rest.partition("-")
-        if prefix in ("items", "offences") and index.isdigit():
-            rows = forms_by_prefix[prefix].kept_forms()
-            target = rows[int(index)] if int(index) < len(rows) else fallback
-            if field in target.fields:
-                target.add_error(field, messages_)
-                continue
-        for form in forms_by_prefix["fields"]:
-            if key in form.fields:
-                form.add_error(key, messages_)
-                break
-        else:
-            fallback.add_error(None, messages_)
 
 
 @login_required
@@ -61,9 +42,7 @@ def seizure_new(request):
                 by=request.user, values=form.seizure_values(), items=[form.item()]
             )
         except ValidationError as error:
-            for key, messages_ in error.message_dict.items():
-                field = key.rsplit("-", 1)[-1]
-                form.add_error(field if field in form.fields else None, messages_)
+            add_service_errors(error, [form], rows={"items": [form]})
         else:
             messages.success(
                 request,
@@ -129,10 +108,10 @@ def seizure_edit(request, pk: int):
         except ConflictError as error:
             circumstances.add_error(None, str(error))
         except ValidationError as error:
-            _add_service_errors(
+            add_service_errors(
                 error,
-                {"items": item_rows, "offences": offence_rows, "fields": sections},
-                circumstances,
+                sections,
+                rows={"items": item_rows.kept_forms(), "offences": offence_rows.kept_forms()},
             )
         else:
             saved = (

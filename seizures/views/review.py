@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from exchange.models import Destination
 from exchange.selectors import sharing_policy
 from ncen.exceptions import ConflictError, TransitionRefused
+from ncen.forms import add_service_errors
 from ncen.models import Role
 
 from .. import rights, selectors, services, workflow
@@ -134,8 +135,7 @@ def seizure_approve(request, pk: int):
                 decision=decision,
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(error, [form])
             status = 400
         except (ConflictError, TransitionRefused, PermissionDenied) as error:
             form.add_error(None, str(error))

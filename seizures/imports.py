@@ -898,15 +898,14 @@ def seizures_import(
         raise ImportRefused([RowError(1, "", str(error))]) from error
     if not checked.ok:
         raise ImportRefused(checked.errors)
-    total = len(checked.seizures)
     try:
-        created = services.seizure_create_many(by=by, records=_records(checked.seizures))
+        created = services.seizure_create_many(
+            by=by, records=_records(checked.seizures), progress=progress
+        )
     except services.SeizuresRefused as refused:
         errors = _refused_rows(refused, seizures=checked.seizures)
         errors.sort(key=lambda e: (e.row, _column_order(e.column)))
         raise ImportRefused(errors) from refused
-    if progress is not None:
-        progress(total, total)
     audit.record(
         action=Action.SEIZURES_IMPORTED,
         actor=by,

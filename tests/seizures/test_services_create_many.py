@@ -167,3 +167,24 @@ def test_an_import_refuses_a_code_retired_since_the_preview_with_row_and_column(
     ]
     assert not Seizure.objects.exists()
     assert not AuditEntry.objects.filter(action=Action.SEIZURE_CREATED).exists()
+
+
+def test_a_large_batch_is_written_a_chunk_at_a_time_and_reports_each(fj_officer, monkeypatch):
+    monkeypatch.setattr(services, "CREATE_MANY_CHUNK", 2)
+    reports = []
+    created = services.seizure_create_many(
+        by=fj_officer,
+        records=[_record(fj_officer, number) for number in range(5)],
+        progress=lambda done, total: reports.append((done, total)),
+    )
+    assert reports == [(2, 5), (4, 5), (5, 5)]
+    saved = Seizure.objects.filter(pk__in=[s.pk for s in created]).order_by("reference_number")
+    assert [s.narrative for s in saved] == [
+        f"Record {n}: powder in the suitcase lining." for n in range(5)
+    ]
+    assert _derived(created[-1].pk)[2]
+    entries = AuditEntry.objects.filter(
+        action=Action.SEIZURE_CREATED, object_id__in=[str(s.pk) for s in created]
+    )
+    assert entries.count() == 5
+    assert verify_chain()[1] is None

@@ -1,6 +1,6 @@
 """The real thing: a Celery worker with beat, on the real Redis, delivers from this
 instance's outbox to a hub running as a separate HTTP server on its own database, through
-an outage of the hub."""
+an outage of the hub, and a thousand records through every kind of failure."""
 
 import pytest
 from django.utils import timezone
@@ -8,9 +8,12 @@ from django.utils import timezone
 from exchange import signing
 from exchange.models import OutboxEntry
 from exchange.tasks import deliver_outbox
+from ncen.celery import app as celery_app
+from seizures import services
 
+from ..factories import decision, make_seizures
 from .conftest import approved, reapproved
-from .live import Hub, Worker, wait_until
+from .live import Hub, RedisServer, Worker, wait_until
 
 
 @pytest.fixture
@@ -127,3 +130,129 @@ def test_a_worker_killed_while_sending_loses_and_duplicates_nothing(
     assert entry.outcome == "duplicate"
     assert hub_server.query("SELECT count(*) FROM exchange_regionalversion") == [(1,)]
     assert hub_server.query("SELECT count(*) FROM exchange_regionalrecord") == [(1,)]
+
+
+@pytest.fixture
+def national_redis(tmp_path):
+    redis = RedisServer(tmp_path=tmp_path)
+    redis.start()
+    yield redis
+    redis.stop()
+
+
+def _approve_all(seizures, supervisor):
+    for seizure in seizures:
+        services.seizure_approve(
+            by=supervisor, seizure=seizure, expected_version=seizure.version, decision=decision()
+        )
+
+
+def _count(**conditions) -> int:
+    return OutboxEntry.objects.filter(destination="regional", **conditions).count()
+
+
+# About a minute: a thousand approvals through the service, while the worker delivers them.
+@pytest.mark.django_db(transaction=True)
+def test_a_thousand_records_reach_the_hub_once_through_kills_outages_and_a_lost_broker(
+    hub_server, national_redis, fj_keys, tmp_path, monkeypatch, fj_officer, fj_supervisor
+):
+    """The national instance's broker is a Redis of the test's own. Its worker is killed
+    with a batch on the wire, the hub is stopped and started again, and Redis is killed
+    with delivery messages in it and started again empty: the beat sweep sends what those
+    messages asked for. The hub ends with each record once, at the right version."""
+    worker = Worker(
+        hub=hub_server,
+        key_file=fj_keys[0],
+        tmp_path=tmp_path,
+        redis_url=national_redis.url,
+        NCEN_EXCHANGE_BATCH_SIZE="20",  # many batches, so that each disruption hits some
+    )
+    send = deliver_outbox.apply_async
+
+    def send_to_worker(**kwargs):
+        with celery_app.connection_for_write(national_redis.url) as broker:
+            send(queue=worker.queue, connection=broker, **kwargs)
+
+    monkeypatch.setattr(deliver_outbox, "apply_async", send_to_worker)
+    submitted = [
+        services.seizure_submit(by=fj_officer, seizure=seizure)
+        for seizure in make_seizures(by=fj_officer, count=1000)
+    ]
+    chunks = [submitted[start : start + 100] for start in range(0, 1000, 100)]
+    worker.start()
+    try:
+        for chunk in chunks[:2]:
+            _approve_all(chunk, fj_supervisor)
+
+        # Killed while the hub holds its batch, unanswered: the claim is taken back after
+        # the lease, and the hub, which stored the batch once it could, answers duplicate.
+        hub_server.pause()
+        _approve_all(chunks[2], fj_supervisor)
+        wait_until(lambda: _count(state="sending"), timeout=60, what="a claim")
+        wait_until(hub_server.bytes_waiting, timeout=60, what="a batch on the wire")
+        worker.kill()
+        hub_server.resume()
+        worker.start()
+
+        for chunk in chunks[3:5]:
+            _approve_all(chunk, fj_supervisor)
+        hub_server.stop()
+        _approve_all(chunks[5], fj_supervisor)
+        wait_until(
+            lambda: _count(last_error__contains="could not be reached"),
+            timeout=60,
+            what="a failed attempt while the hub is down",
+        )
+        hub_server.start()
+
+        for chunk in chunks[6:8]:
+            _approve_all(chunk, fj_supervisor)
+        # The worker is down while chunk 8 is approved: its delivery messages wait in
+        # Redis, which is then killed. Only the sweep can send those entries.
+        worker.kill()
+        _approve_all(chunks[8], fj_supervisor)
+        national_redis.kill()
+        national_redis.start()
+        worker.start()
+        _approve_all(chunks[9], fj_supervisor)
+
+        wait_until(
+            lambda: _count(state="acknowledged") == 1000,
+            timeout=180,
+            what="all 1,000 entries to be acknowledged",
+        )
+        assert _count() == 1000
+        assert _count(outcome="duplicate") >= 1  # the killed worker's batch, sent again
+        assert hub_server.query(
+            "SELECT count(*), count(DISTINCT record_uuid), min(version), max(version)"
+            " FROM exchange_regionalrecord"
+        ) == [(1000, 1000, 1, 1)]
+        assert hub_server.query(
+            "SELECT count(*), count(DISTINCT (record_id, version, message))"
+            " FROM exchange_regionalversion"
+        ) == [(1000, 1000)]
+        national = {str(s.uuid) for s in submitted}
+        held = hub_server.query("SELECT record_uuid FROM exchange_regionalrecord")
+        assert {str(uuid) for (uuid,) in held} == national
+
+        edited = [reapproved(s, fj_officer, fj_supervisor).seizure for s in submitted[:10]]
+        for seizure in edited[:5]:
+            services.seizure_withdraw(by=fj_supervisor, seizure=seizure, reason="Wrong port.")
+        wait_until(
+            lambda: _count(state="acknowledged") == 1015,
+            timeout=120,
+            what="the new versions and the withdrawals to be acknowledged",
+        )
+    finally:
+        worker.stop()
+    for index, seizure in enumerate(edited):
+        history = hub_server.query(
+            "SELECT r.version, r.withdrawn_at IS NOT NULL, v.version, v.message"
+            " FROM exchange_regionalrecord r JOIN exchange_regionalversion v"
+            " ON v.record_id = r.id WHERE r.record_uuid = %s ORDER BY v.id",
+            seizure.uuid,
+        )
+        withdrawn = index < 5
+        expected = [(1, "seizure"), (2, "seizure")] + [(2, "withdrawal")] * withdrawn
+        assert history == [(2, withdrawn, version, message) for version, message in expected]
+    assert hub_server.query("SELECT count(*) FROM exchange_regionalrecord") == [(1000,)]

@@ -171,24 +171,30 @@ def release_stale_claims(*, now: datetime | None = None) -> int:
 
 
 def batch_body(*, batch: uuid.UUID, member: str, entries: list[OutboxEntry], now) -> bytes:
-    """The canonical JSON the batch is signed and sent as. Each payload goes in as the
-    object its stored bytes encode, so the hub's canonical form of it is those bytes."""
-    return canonical_json(
+    """The canonical JSON the batch is signed and sent as. The stored payloads are canonical
+    JSON already: they go in as they are, between the envelope's canonical parts, rather than
+    parsed and written again, so the hub's canonical form of each is its stored bytes."""
+    envelope = canonical_json(
         {
             "format": BATCH_FORMAT,
             "batch": str(batch),
             "member": member,
             "sent_at": utc_iso(now),
-            "entries": [
-                {
-                    "key": entry.idempotency_key,
-                    "sha256": entry.payload_sha256,
-                    "payload": json.loads(bytes(entry.payload)),
-                }
-                for entry in entries
-            ],
+            "entries": [],
         }
     )
+    head, tail = envelope.split(b'"entries":[]', 1)
+    # An entry's keys in canonical (sorted) order: key, payload, sha256.
+    listed = b",".join(
+        b'{"key":%s,"payload":%s,"sha256":%s}'
+        % (
+            canonical_json(entry.idempotency_key),
+            bytes(entry.payload),
+            canonical_json(entry.payload_sha256),
+        )
+        for entry in entries
+    )
+    return head + b'"entries":[' + listed + b"]" + tail
 
 
 def post(url: str, body: bytes, headers: dict, timeout: float) -> tuple[int, dict]:

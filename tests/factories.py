@@ -64,13 +64,11 @@ def code(code_list: str, code_value: str):
     return Code.objects.get(list=code_list, code=code_value, administration__isnull=True)
 
 
-def make_seizure(*, by, items=None, offences=None, **values):
-    """A seizure recorded through the service, as an officer would, with plausible defaults."""
+def _seizure_inputs(*, by, items=None, **values) -> tuple[dict, list[dict]]:
+    """What an officer types for a seizure, with plausible defaults: its values and items."""
     from decimal import Decimal
 
     from django.utils import timezone
-
-    from seizures import services
 
     defaults = {
         "occurred_at": timezone.now() - timezone.timedelta(days=1),
@@ -92,8 +90,28 @@ def make_seizure(*, by, items=None, offences=None, **values):
                 "description": "Two blocks of white powder",
             }
         ]
-    return services.seizure_create(
-        by=by, values={**defaults, **values}, items=items, offences=offences
+    return {**defaults, **values}, items
+
+
+def make_seizure(*, by, items=None, offences=None, **values):
+    """A seizure recorded through the service, as an officer would, with plausible defaults."""
+    from seizures import services
+
+    values, items = _seizure_inputs(by=by, items=items, **values)
+    return services.seizure_create(by=by, values=values, items=items, offences=offences)
+
+
+def make_seizures(*, by, count: int, **values):
+    """``count`` seizures like make_seizure's, recorded at once through the bulk service."""
+    from seizures import services
+
+    values, items = _seizure_inputs(by=by, **values)
+    return services.seizure_create_many(
+        by=by,
+        records=[
+            services.NewSeizure(values=dict(values), items=[dict(item) for item in items])
+            for _ in range(count)
+        ],
     )
 
 

@@ -1,7 +1,9 @@
 """Delivery from the outbox to the hub: acknowledged once, in version order, retried with a
 growing backoff while the hub is down, never retried once rejected."""
 
+import json
 import threading
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -10,6 +12,8 @@ from django.utils import timezone
 
 from exchange import delivery
 from exchange.models import DeliveryAttempt, Member, OutboxEntry, RegionalRecord, RegionalVersion
+from exchange.payload import utc_iso
+from ncen.canonical import canonical_json
 from seizures import services
 
 from .conftest import approved, reapproved
@@ -242,3 +246,33 @@ def test_a_claim_takes_nothing_already_taken(fj_officer, fj_supervisor):
         == []
     )
     assert DeliveryAttempt.objects.count() == 0
+
+
+def test_the_batch_is_the_canonical_json_of_its_entries(hub, fj_officer, fj_supervisor):
+    """The stored payloads are spliced into the body as they are: the body must still be the
+    canonical form of the whole batch, each payload the stored bytes."""
+    seizures = [approved(fj_officer, fj_supervisor).seizure for _ in range(2)]
+    entries = list(
+        OutboxEntry.objects.filter(seizure__in=seizures).select_related("administration")
+    )
+    now = timezone.now()
+    batch = uuid.uuid4()
+    body = delivery.batch_body(batch=batch, member="FJ", entries=entries, now=now)
+    parsed = json.loads(body)
+    assert body == canonical_json(parsed)
+    assert parsed == {
+        "format": delivery.BATCH_FORMAT,
+        "batch": str(batch),
+        "member": "FJ",
+        "sent_at": utc_iso(now),
+        "entries": [
+            {
+                "key": entry.idempotency_key,
+                "sha256": entry.payload_sha256,
+                "payload": json.loads(bytes(entry.payload)),
+            }
+            for entry in entries
+        ],
+    }
+    for entry, sent in zip(entries, parsed["entries"], strict=True):
+        assert canonical_json(sent["payload"]) == bytes(entry.payload)

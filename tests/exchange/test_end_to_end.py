@@ -1,147 +1,19 @@
 """The real thing: a Celery worker with beat, on the real Redis, delivers from this
 instance's outbox to a hub running as a separate HTTP server on its own database, through
-an outage of the hub."""
+an outage of the hub, and a thousand records through every kind of failure."""
 
-import contextlib
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import uuid
-from pathlib import Path
-
-import psycopg
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from exchange import signing
 from exchange.models import OutboxEntry
 from exchange.tasks import deliver_outbox
+from ncen.celery import app as celery_app
+from seizures import services
 
-from ..celery_worker import database_url
+from ..factories import decision, make_seizures
 from .conftest import approved, reapproved
-
-ROOT = Path(__file__).resolve().parents[2]
-HUB_REDIS_DB = 7
-
-
-def _free_port() -> int:
-    with contextlib.closing(socket.socket()) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until(condition, *, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-class Hub:
-    """A hub instance: its own database, migrated, with member FJ registered, served by
-    gunicorn on a loopback port that it keeps across restarts."""
-
-    def __init__(self, *, public_key: str, tmp_path: Path):
-        national = connection.settings_dict
-        self.name = f"{national['NAME']}_hub"[:63]
-        self.admin_url = database_url().rsplit("/", 1)[0] + "/postgres"
-        self.url = database_url().rsplit("/", 1)[0] + f"/{self.name}"
-        self.port = _free_port()
-        self.log = (tmp_path / "hub.log").open("wb")
-        self.process = None
-        self.env = {
-            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-            "DJANGO_SETTINGS_MODULE": "ncen.settings.test",
-            "DATABASE_URL": self.url,
-            "REDIS_URL": f"redis://127.0.0.1:6379/{HUB_REDIS_DB}",
-            "NCEN_HUB": "true",
-        }
-        self._admin(f'DROP DATABASE IF EXISTS "{self.name}"', f'CREATE DATABASE "{self.name}"')
-        self._manage("migrate", "-v0")
-        self._manage("exchange_member", "FJ", "Fiji Revenue and Customs Service", public_key)
-
-    def _admin(self, *statements):
-        with psycopg.connect(self.admin_url, autocommit=True) as admin:
-            for statement in statements:
-                admin.execute(statement)
-
-    def _manage(self, *args):
-        subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "ncen.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                "1",
-                "--preload",  # the application is loaded before the port opens
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, to pause and resume it whole
-        )
-        _wait_until(self._listening, timeout=30, what="the hub to listen")
-
-    def _listening(self) -> bool:
-        with contextlib.closing(socket.socket()) as probe:
-            return probe.connect_ex(("127.0.0.1", self.port)) == 0
-
-    def pause(self):
-        """SIGSTOP: connections are still accepted by the kernel, but nothing answers."""
-        os.killpg(self.process.pid, signal.SIGSTOP)
-
-    def resume(self):
-        os.killpg(self.process.pid, signal.SIGCONT)
-
-    def stop(self):
-        if self.process is not None:
-            os.killpg(self.process.pid, signal.SIGCONT)  # in case a failed test left it paused
-            self.process.send_signal(signal.SIGTERM)
-            self.process.wait(timeout=30)
-            self.process = None
-
-    def bytes_waiting(self) -> int:
-        """Bytes that reached the paused hub's established connections, unread: a request
-        on the wire. From /proc/net/tcp: local address, state 01 (established), rx_queue."""
-        waiting = 0
-        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-            with contextlib.suppress(FileNotFoundError), open(table) as rows:
-                for row in list(rows)[1:]:
-                    fields = row.split()
-                    port = int(fields[1].rsplit(":", 1)[1], 16)
-                    if port == self.port and fields[3] == "01":
-                        waiting += int(fields[4].split(":")[1], 16)
-        return waiting
-
-    def query(self, sql: str, *params):
-        with psycopg.connect(self.url) as hub_db:
-            return hub_db.execute(sql, params).fetchall()
-
-    def close(self):
-        self.stop()
-        self.log.close()
-        self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+from .live import Hub, RedisServer, Worker, wait_until
 
 
 @pytest.fixture
@@ -156,71 +28,6 @@ def hub_server(transactional_db, fj_keys, tmp_path):
     hub.start()
     yield hub
     hub.close()
-
-
-class Worker:
-    """This instance's Celery worker with beat (sweeping every second), on this test's
-    database and a queue of its own, signing as FJ for ``hub``; it retries after a second
-    or two, waits 5 seconds for an answer, and takes a claim held for 6 seconds for a dead
-    worker's."""
-
-    def __init__(self, *, hub: Hub, key_file: Path, tmp_path: Path):
-        self.queue = f"test-exchange-{uuid.uuid4().hex}"
-        self.tmp_path = tmp_path
-        self.process = None
-        self.env = {
-            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-            "DJANGO_SETTINGS_MODULE": "ncen.settings.test",
-            "DATABASE_URL": database_url(),
-            "CELERY_QUEUE": self.queue,
-            "NCEN_EXCHANGE_HUB_URL": f"http://127.0.0.1:{hub.port}",
-            "NCEN_EXCHANGE_MEMBER": "FJ",
-            "NCEN_EXCHANGE_KEY_FILE": str(key_file),
-            "NCEN_EXCHANGE_RETRY_BASE_SECONDS": "1",
-            "NCEN_EXCHANGE_RETRY_CEILING_SECONDS": "2",
-            "NCEN_EXCHANGE_SWEEP_SECONDS": "1",
-            "NCEN_EXCHANGE_TIMEOUT_SECONDS": "5",
-            "NCEN_EXCHANGE_SENDING_LEASE_SECONDS": "6",
-        }
-
-    def start(self):
-        log = (self.tmp_path / "worker.log").open("ab")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "ncen",
-                "worker",
-                "--beat",
-                "--schedule",
-                str(self.tmp_path / f"beat-schedule-{uuid.uuid4().hex}"),
-                "--pool",
-                "solo",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel",
-                "WARNING",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own group: beat runs in a child process
-        )
-        log.close()
-
-    def kill(self):
-        """SIGKILL to the worker and its beat: no chance to finish what it holds."""
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def stop(self):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
-        self.process.wait(timeout=30)
 
 
 @pytest.fixture
@@ -245,7 +52,7 @@ def test_a_worker_delivers_to_a_live_hub_once_and_through_an_outage(
 ):
     approval = approved(fj_officer, fj_supervisor)
     seizure = approval.seizure
-    _wait_until(
+    wait_until(
         lambda: _entry(seizure, 1).state == "acknowledged", timeout=30, what="version 1's answer"
     )
     stored = hub_server.query(
@@ -257,7 +64,7 @@ def test_a_worker_delivers_to_a_live_hub_once_and_through_an_outage(
 
     hub_server.stop()
     reapproved(seizure, fj_officer, fj_supervisor)
-    failed = _wait_until(
+    failed = wait_until(
         lambda: (entry := _entry(seizure, 2)).attempts >= 1 and entry.last_error and entry,
         timeout=30,
         what="a failed attempt at version 2",
@@ -267,7 +74,7 @@ def test_a_worker_delivers_to_a_live_hub_once_and_through_an_outage(
     assert failed.next_attempt_at <= timezone.now() + timezone.timedelta(seconds=3)
 
     hub_server.start()
-    delivered = _wait_until(
+    delivered = wait_until(
         lambda: (entry := _entry(seizure, 2)).state == "acknowledged" and entry,
         timeout=30,
         what="version 2 delivered after the hub came back",
@@ -296,18 +103,18 @@ def test_a_worker_killed_while_sending_loses_and_duplicates_nothing(
     its lease and sends it again: the hub answers duplicate and holds the record once."""
     hub_server.pause()
     seizure = approved(fj_officer, fj_supervisor).seizure
-    _wait_until(
+    wait_until(
         lambda: _entry(seizure, 1).state == "sending", timeout=30, what="the worker to claim"
     )
     # The claim comes before the request: kill the worker only once the whole batch (more
     # than its payload) waits in the paused hub's connection, or the hub never gets it.
     payload_size = len(_entry(seizure, 1).payload)
-    _wait_until(
+    wait_until(
         lambda: hub_server.bytes_waiting() > payload_size, timeout=30, what="the batch to arrive"
     )
     national_worker.kill()
     hub_server.resume()
-    _wait_until(
+    wait_until(
         lambda: hub_server.query("SELECT count(*) FROM exchange_regionalversion") == [(1,)],
         timeout=30,
         what="the hub to store the batch of the killed worker",
@@ -315,7 +122,7 @@ def test_a_worker_killed_while_sending_loses_and_duplicates_nothing(
     assert _entry(seizure, 1).state == "sending"  # nobody is left to hear the answer
 
     national_worker.start()
-    entry = _wait_until(
+    entry = wait_until(
         lambda: (entry := _entry(seizure, 1)).state == "acknowledged" and entry,
         timeout=30,
         what="the new worker to send the abandoned entry again",
@@ -323,3 +130,129 @@ def test_a_worker_killed_while_sending_loses_and_duplicates_nothing(
     assert entry.outcome == "duplicate"
     assert hub_server.query("SELECT count(*) FROM exchange_regionalversion") == [(1,)]
     assert hub_server.query("SELECT count(*) FROM exchange_regionalrecord") == [(1,)]
+
+
+@pytest.fixture
+def national_redis(tmp_path):
+    redis = RedisServer(tmp_path=tmp_path)
+    redis.start()
+    yield redis
+    redis.stop()
+
+
+def _approve_all(seizures, supervisor):
+    for seizure in seizures:
+        services.seizure_approve(
+            by=supervisor, seizure=seizure, expected_version=seizure.version, decision=decision()
+        )
+
+
+def _count(**conditions) -> int:
+    return OutboxEntry.objects.filter(destination="regional", **conditions).count()
+
+
+# About a minute: a thousand approvals through the service, while the worker delivers them.
+@pytest.mark.django_db(transaction=True)
+def test_a_thousand_records_reach_the_hub_once_through_kills_outages_and_a_lost_broker(
+    hub_server, national_redis, fj_keys, tmp_path, monkeypatch, fj_officer, fj_supervisor
+):
+    """The national instance's broker is a Redis of the test's own. Its worker is killed
+    with a batch on the wire, the hub is stopped and started again, and Redis is killed
+    with delivery messages in it and started again empty: the beat sweep sends what those
+    messages asked for. The hub ends with each record once, at the right version."""
+    worker = Worker(
+        hub=hub_server,
+        key_file=fj_keys[0],
+        tmp_path=tmp_path,
+        redis_url=national_redis.url,
+        NCEN_EXCHANGE_BATCH_SIZE="20",  # many batches, so that each disruption hits some
+    )
+    send = deliver_outbox.apply_async
+
+    def send_to_worker(**kwargs):
+        with celery_app.connection_for_write(national_redis.url) as broker:
+            send(queue=worker.queue, connection=broker, **kwargs)
+
+    monkeypatch.setattr(deliver_outbox, "apply_async", send_to_worker)
+    submitted = [
+        services.seizure_submit(by=fj_officer, seizure=seizure)
+        for seizure in make_seizures(by=fj_officer, count=1000)
+    ]
+    chunks = [submitted[start : start + 100] for start in range(0, 1000, 100)]
+    worker.start()
+    try:
+        for chunk in chunks[:2]:
+            _approve_all(chunk, fj_supervisor)
+
+        # Killed while the hub holds its batch, unanswered: the claim is taken back after
+        # the lease, and the hub, which stored the batch once it could, answers duplicate.
+        hub_server.pause()
+        _approve_all(chunks[2], fj_supervisor)
+        wait_until(lambda: _count(state="sending"), timeout=60, what="a claim")
+        wait_until(hub_server.bytes_waiting, timeout=60, what="a batch on the wire")
+        worker.kill()
+        hub_server.resume()
+        worker.start()
+
+        for chunk in chunks[3:5]:
+            _approve_all(chunk, fj_supervisor)
+        hub_server.stop()
+        _approve_all(chunks[5], fj_supervisor)
+        wait_until(
+            lambda: _count(last_error__contains="could not be reached"),
+            timeout=60,
+            what="a failed attempt while the hub is down",
+        )
+        hub_server.start()
+
+        for chunk in chunks[6:8]:
+            _approve_all(chunk, fj_supervisor)
+        # The worker is down while chunk 8 is approved: its delivery messages wait in
+        # Redis, which is then killed. Only the sweep can send those entries.
+        worker.kill()
+        _approve_all(chunks[8], fj_supervisor)
+        national_redis.kill()
+        national_redis.start()
+        worker.start()
+        _approve_all(chunks[9], fj_supervisor)
+
+        wait_until(
+            lambda: _count(state="acknowledged") == 1000,
+            timeout=180,
+            what="all 1,000 entries to be acknowledged",
+        )
+        assert _count() == 1000
+        assert _count(outcome="duplicate") >= 1  # the killed worker's batch, sent again
+        assert hub_server.query(
+            "SELECT count(*), count(DISTINCT record_uuid), min(version), max(version)"
+            " FROM exchange_regionalrecord"
+        ) == [(1000, 1000, 1, 1)]
+        assert hub_server.query(
+            "SELECT count(*), count(DISTINCT (record_id, version, message))"
+            " FROM exchange_regionalversion"
+        ) == [(1000, 1000)]
+        national = {str(s.uuid) for s in submitted}
+        held = hub_server.query("SELECT record_uuid FROM exchange_regionalrecord")
+        assert {str(uuid) for (uuid,) in held} == national
+
+        edited = [reapproved(s, fj_officer, fj_supervisor).seizure for s in submitted[:10]]
+        for seizure in edited[:5]:
+            services.seizure_withdraw(by=fj_supervisor, seizure=seizure, reason="Wrong port.")
+        wait_until(
+            lambda: _count(state="acknowledged") == 1015,
+            timeout=120,
+            what="the new versions and the withdrawals to be acknowledged",
+        )
+    finally:
+        worker.stop()
+    for index, seizure in enumerate(edited):
+        history = hub_server.query(
+            "SELECT r.version, r.withdrawn_at IS NOT NULL, v.version, v.message"
+            " FROM exchange_regionalrecord r JOIN exchange_regionalversion v"
+            " ON v.record_id = r.id WHERE r.record_uuid = %s ORDER BY v.id",
+            seizure.uuid,
+        )
+        withdrawn = index < 5
+        expected = [(1, "seizure"), (2, "seizure")] + [(2, "withdrawal")] * withdrawn
+        assert history == [(2, withdrawn, version, message) for version, message in expected]
+    assert hub_server.query("SELECT count(*) FROM exchange_regionalrecord") == [(1000,)]

@@ -6,6 +6,7 @@ import json
 import uuid
 from pathlib import Path
 
+import fastjsonschema
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -240,3 +241,97 @@ def test_a_malformed_envelope_is_refused_with_the_reason(
     assert (response.status_code, response.json()["error"]) == (400, "malformed")
     assert reason in response.json()["reason"]
     assert stored() == (0, 0, 0)
+
+
+def variant(message: dict, **record) -> dict:
+    """The message for another record (a new uuid and reference), or another version."""
+    values = {"uuid": str(uuid.uuid4()), "reference": f"FJ-2026-{uuid.uuid4().int % 10**6:06d}"}
+    return {**message, "record": {**message["record"], **values, **record}}
+
+
+def withdrawal(message: dict) -> dict:
+    return {
+        "format": message["format"],
+        "message": "withdrawal",
+        "destination": "regional",
+        "member": message["member"],
+        "record": message["record"],
+        "withdrawn_at": utc_iso(timezone.now()),
+    }
+
+
+def test_a_batch_is_stored_in_as_many_statements_whatever_its_size(
+    exchange_settings, fj_member, fj_key, message, django_assert_num_queries
+):
+    # The member, the batch, the records inserted, locked and their versions read, the
+    # versions inserted, the batch's counts, and the savepoints: 1 entry or 50 alike.
+    for size in (1, 50):
+        with django_assert_num_queries(11):
+            response = post(batch(*[entry(variant(message)) for _ in range(size)]), fj_key[1])
+        assert [r["outcome"] for r in response.json()["results"]] == ["accepted"] * size
+    assert stored() == (2, 51, 51)
+
+
+def test_the_messages_of_one_record_in_one_batch_are_taken_in_order(
+    exchange_settings, fj_member, fj_key, message
+):
+    same_record = message["record"]["uuid"]
+    second = variant(message, uuid=same_record, version=2)
+    entries = [entry(message), entry(variant(message)), entry(second), entry(withdrawal(second))]
+    entries += [entry(variant(message, uuid=same_record, version=3))]
+    entries += [entry(withdrawal(variant(message)))]
+    results = post(batch(*entries), fj_key[1]).json()["results"]
+    assert [r["outcome"] for r in results] == ["accepted"] * 4 + ["rejected"] * 2
+    assert "was withdrawn" in results[4]["reason"]
+    assert "holds no" in results[5]["reason"]
+    record = RegionalRecord.objects.get(record_uuid=message["record"]["uuid"])
+    assert record.version == 2
+    assert record.withdrawn_at is not None
+    assert list(record.versions.values_list("version", "message")) == [
+        (1, "seizure"),
+        (2, "seizure"),
+        (2, "withdrawal"),
+    ]
+    assert stored() == (1, 2, 4)
+
+
+def test_an_older_version_is_kept_without_replacing_the_newer(
+    exchange_settings, fj_member, fj_key, message
+):
+    second = variant(message, uuid=message["record"]["uuid"], version=2)
+    post(batch(entry(second)), fj_key[1])
+    [result] = post(batch(entry(message)), fj_key[1]).json()["results"]
+    assert result["outcome"] == "accepted"
+    assert RegionalRecord.objects.get().version == 2
+    assert RegionalVersion.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        lambda m: {**m, "record": {**m["record"], "uuid": "not-a-uuid"}},
+        lambda m: {**m, "record": {**m["record"], "uuid": "0" * 32}},
+        lambda m: {**m, "record": {**m["record"], "version": 0}},
+        lambda m: {**m, "member": "fj"},
+        lambda m: {**m, "sharing": {**m["sharing"], "handling_code": "other"}},
+        lambda m: {**m, "destination": "global"},
+        lambda m: {**m, "seizure": {**m["seizure"], "items": []}},
+        lambda m: {**m, "seizure": {**m["seizure"], "occurred_at": "2026-01-01 10:00"}},
+        lambda m: {**m, "extra": 1},
+        lambda m: {k: v for k, v in m.items() if k != "persons"},
+        lambda m: {**withdrawal(m), "withdrawn_at": None},
+        lambda m: [m],
+        lambda m: None,
+    ],
+)
+def test_the_compiled_schema_refuses_what_jsonschema_refuses(message, breakage):
+    from exchange import hub
+
+    for valid in (message, withdrawal(message)):
+        hub._compiled()(valid)
+        assert hub.schema_errors(valid) == ""
+    broken = breakage(message)
+    assert list(hub._validator().iter_errors(broken))
+    with pytest.raises(fastjsonschema.JsonSchemaValueException):
+        hub._compiled()(broken)
+    assert hub.schema_errors(broken)

@@ -1,7 +1,6 @@
 """A report made by a real Celery worker, followed and downloaded as the page does."""
 
 import io
-import os
 import time
 
 import pytest
@@ -14,7 +13,7 @@ from reports import services
 from reports.models import Report
 from reports.tasks import generate_report
 
-from ..celery_worker import running_worker, send_to
+from ..celery_worker import worker_for
 from ..conftest import signed_in_client
 from ..factories import make_full_case
 
@@ -23,9 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def worker(transactional_db, request, monkeypatch):
-    queue = f"test-{os.getpid()}-{request.node.name}"[:100]
-    with running_worker(queue):
-        send_to(generate_report, queue, monkeypatch)
+    with worker_for(generate_report, request, monkeypatch) as queue:
         yield queue
 
 

@@ -15,6 +15,11 @@ RUN groupadd --system ncen \
 
 WORKDIR /app
 
+# Pango and HarfBuzz, which WeasyPrint (the PDF reports) loads; the fonts ship with the app.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+ && rm -rf /var/lib/apt/lists/*
+
 # The dependencies first, read from pyproject.toml alone, so that a change to the code does
 # not reinstall them.
 COPY pyproject.toml ./

@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help run test test-quick lint clean chromium
+.PHONY: help run test test-quick lint clean chromium pango
 
 help:
 	@echo "make run         the demo on http://127.0.0.1:8000/ (embedded PostgreSQL and Redis"
@@ -21,7 +21,7 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall only when pyproject.toml changed since the last successful install.
-$(INSTALLED): pyproject.toml | $(PY)
+$(INSTALLED): pyproject.toml | $(PY) pango
 	$(PY) -m pip install -e '.[dev]'
 	@touch $@
 
@@ -47,6 +47,19 @@ chromium:
 		echo "The browser tests need Debian's chromium package (/usr/bin/chromium)." >&2; \
 		echo "Install it with:  sudo apt-get install -y chromium" >&2; \
 		echo "or run the other tests with:  make test-quick" >&2; \
+		exit 1; \
+	fi
+
+# WeasyPrint (the PDF reports) loads Pango and HarfBuzz from the system, as Debian packages.
+PANGO_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+pango:
+	@if /sbin/ldconfig -p | grep -q libpangoft2-1.0.so.0 && /sbin/ldconfig -p | grep -q libharfbuzz-subset.so.0; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Pango for the PDF reports ..."; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(PANGO_PACKAGES); \
+	else \
+		echo "The PDF reports need Pango and HarfBuzz (Debian: $(PANGO_PACKAGES))." >&2; \
+		echo "Install them with:  sudo apt-get install -y $(PANGO_PACKAGES)" >&2; \
 		exit 1; \
 	fi
 

@@ -76,6 +76,8 @@ class Action(models.TextChoices):
     DUPLICATE_JUDGED = "duplicate_judged", _("Possible duplicate judged")
     PERSONS_MERGED = "persons_merged", _("Persons merged")
     PERSONS_MERGE_UNDONE = "persons_merge_undone", _("Merge of persons undone")
+    REPORT_GENERATED = "report_generated", _("Report made")
+    REPORT_DOWNLOADED = "report_downloaded", _("Report downloaded")
     ADMIN_ADD = "admin_add", _("Added in Django admin")
     ADMIN_CHANGE = "admin_change", _("Changed in Django admin")
     ADMIN_DELETE = "admin_delete", _("Deleted in Django admin")

@@ -62,3 +62,12 @@ def send_to(task, queue: str, monkeypatch) -> None:
     """Send ``task`` to the test's queue: the worker listens to nothing else."""
     send = task.apply_async
     monkeypatch.setattr(task, "apply_async", lambda **kwargs: send(queue=queue, **kwargs))
+
+
+@contextmanager
+def worker_for(task, request, monkeypatch):
+    """A worker on a queue of the test's own, to which ``task`` is sent."""
+    queue = f"test-{os.getpid()}-{request.node.name}"[:100]
+    with running_worker(queue):
+        send_to(task, queue, monkeypatch)
+        yield queue

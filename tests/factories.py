@@ -148,3 +148,69 @@ def make_person(*, by, documents=None, **values):
 
     values.setdefault("full_name", "Sione Taufa")
     return services.person_create(by=by, values=values, documents=documents or [])
+
+
+def make_full_case(*, by, items: int = 6, photos: int = 3, offences: int = 3, persons: int = 3):
+    """A case as a report shows it at its fullest: items, offences, photos, linked persons
+    with documents, a business and a conveyance. ``by`` records persons (an officer or a
+    supervisor); the seizure stays a draft."""
+    import io
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from persons import services as person_services
+    from seizures import services
+
+    commodities = ["cocaine", "methamphetamine", "cannabis_herbal", "heroin_opioids"]
+    seizure = make_seizure(
+        by=by,
+        items=[
+            {
+                "commodity": code("commodity", commodities[n % len(commodities)]),
+                "quantity": Decimal(f"{n + 1}.25"),
+                "unit": code("unit", "kg"),
+                "description": f"Package {n + 1}: blocks wrapped in black plastic",
+                "estimated_value": Decimal(f"{(n + 1) * 12500}"),
+                "currency": "FJD",
+            }
+            for n in range(items)
+        ],
+        offences=[
+            {
+                "legal_provision": f"Customs Act 1986, s. {137 + n}",
+                "offence_type": code("offence_type", "smuggling"),
+                "status": code("offence_status", "under_investigation"),
+                "penalty_amount": Decimal("5000.00"),
+                "penalty_currency": "FJD",
+            }
+            for n in range(offences)
+        ],
+        flight_number="FJ910",
+        transit_countries=["AU", "NZ"],
+    )
+    for n in range(photos):
+        picture = io.BytesIO()
+        Image.new("RGB", (1200, 900), (40 * n % 255, 90, 60)).save(picture, format="JPEG")
+        services.attachment_add(
+            by=by,
+            seizure=seizure,
+            upload=SimpleUploadedFile(f"photo-{n + 1}.jpg", picture.getvalue()),
+            kind="photo",
+            caption=f"Photo {n + 1} of the concealment",
+        )
+    for n in range(persons):
+        person = make_person(
+            by=by,
+            full_name=f"Suspect Number{n + 1}",
+            birth_year=1980 + n,
+            nationalities=["FJ"],
+            documents=[{"kind": "passport", "number": f"P{n + 1:07d}", "issuing_country": "FJ"}],
+        )
+        person_services.link_add(by=by, seizure=seizure, role="courier", person=person)
+    business = person_services.business_create(
+        by=by, values={"name": "Pacific Freight Forwarders Ltd", "kind": "freight_forwarder"}
+    )
+    person_services.link_add(by=by, seizure=seizure, role="consignee", business=business)
+    return seizure

@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from exchange.api import views as exchange_views
 from persons.api import views as person_views
+from reports.api import views as report_views
 from seizures.api import imports as seizure_imports
 from seizures.api import views as seizure_views
 
@@ -20,6 +21,7 @@ router.register("businesses", person_views.BusinessViewSet, basename="business")
 router.register("conveyances", person_views.ConveyanceViewSet, basename="conveyance")
 router.register("links", person_views.CaseLinkViewSet, basename="case-link")
 router.register("seizure-imports", seizure_imports.SeizureImportViewSet, basename="seizure-import")
+router.register("reports", report_views.ReportViewSet, basename="report")
 
 app_name = "api"
 urlpatterns = [

@@ -1,6 +1,5 @@
 """The import on a real Celery worker: progress on the TaskRun row, all or nothing."""
 
-import os
 import time
 
 import pytest
@@ -13,7 +12,7 @@ from seizures.imports import import_confirm, import_preview
 from seizures.models import Code, Seizure
 from seizures.tasks import _Progress, import_seizures
 
-from ..celery_worker import running_worker, send_to
+from ..celery_worker import worker_for
 from .import_files import GOOD_ROWS, as_xlsx
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,9 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def worker(transactional_db, request, monkeypatch):
-    queue = f"test-{os.getpid()}-{request.node.name}"[:100]
-    with running_worker(queue):
-        send_to(import_seizures, queue, monkeypatch)
+    with worker_for(import_seizures, request, monkeypatch) as queue:
         yield queue
 
 

@@ -1,23 +1,25 @@
-/* Follow an import: poll its status every second, move the progress bar, and reload the
-   page once the import has ended, to show the seizures it created or why it stopped.
-   Without script, reloading the page by hand shows the same. */
+/* Follow a background task (an import, a report): poll its status every second, move the
+   progress bar, and reload the page once the task has ended, to show what it made or why it
+   stopped. Without script, reloading the page by hand shows the same.
+   The box names its status URL (data-task-status) and the sentence to show, with
+   %(status)s, %(done)s and %(total)s in it (data-task-format). */
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
-    var box = document.querySelector("[data-import-status]");
+    var box = document.querySelector("[data-task-status]");
     if (!box) return;
     var bar = box.querySelector("progress");
-    var text = box.querySelector("[data-import-text]");
+    var text = box.querySelector("[data-task-text]");
     var template = text.textContent;
     function poll() {
-      fetch(box.dataset.importStatus, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      fetch(box.dataset.taskStatus, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (state) {
           if (state && state.finished) { window.location.reload(); return; }
           if (state && state.total) {
             bar.value = state.percent;
             bar.textContent = state.percent + " %";
-            text.textContent = box.dataset.importFormat
+            text.textContent = box.dataset.taskFormat
               .replace("%(status)s", state.status_label)
               .replace("%(done)s", state.done)
               .replace("%(total)s", state.total || "?");

@@ -1,0 +1,119 @@
+"""Reports over the API: ask for one, follow it being made, download it."""
+
+from django.http import Http404
+from django.utils import translation
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from seizures.models import Seizure
+
+from .. import selectors, services
+from ..downloads import report_response
+from ..models import Report
+
+
+class ReportInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Report.Kind.choices)
+    seizure = serializers.IntegerField(
+        required=False, help_text="The seizure reported on (kind `seizure`)."
+    )
+
+    def validate(self, data):
+        if data["kind"] == Report.Kind.SEIZURE:
+            user = self.context["request"].user
+            found = Seizure.objects.visible_to(user).filter(pk=data.get("seizure")).first()
+            if found is None:
+                raise serializers.ValidationError(
+                    {"seizure": [_("No such seizure among those you may see.")]}
+                )
+            data["seizure"] = found
+        return data
+
+
+class ReportOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    kind = serializers.CharField()
+    seizure = serializers.IntegerField(allow_null=True)
+    status = serializers.CharField(help_text="queued, running, retrying, succeeded or failed.")
+    status_label = serializers.CharField()
+    finished = serializers.BooleanField()
+    ready = serializers.BooleanField(help_text="True once the PDF can be downloaded.")
+    done = serializers.IntegerField(help_text="Steps done of `total`.")
+    total = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    pages = serializers.IntegerField(allow_null=True)
+    message = serializers.CharField(help_text="Why the report could not be made.")
+    status_url = serializers.URLField()
+    download_url = serializers.URLField(allow_null=True)
+
+
+NOT_FOUND = OpenApiResponse(description="No such report among yours.")
+
+
+def _body(request, report: Report) -> dict:
+    state = selectors.report_state(report)
+    state["status_url"] = reverse("api:report-detail", args=[report.pk], request=request)
+    state["download_url"] = (
+        reverse("api:report-download", args=[report.pk], request=request)
+        if state["ready"]
+        else None
+    )
+    return ReportOutput(state).data
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="Follow a report", responses={200: ReportOutput, 404: NOT_FOUND}
+    ),
+)
+class ReportViewSet(viewsets.GenericViewSet):
+    """PDF reports, made by a worker: `create` asks for one and answers 202 with the URL to
+    follow it at; `retrieve` is its progress; `download` its PDF once `ready`. A report is
+    its requester's alone. Persons and businesses appear only in the reports of users who
+    may export nominal data (supervisors)."""
+
+    lookup_value_regex = r"[0-9a-f-]{36}"
+
+    def get_queryset(self):
+        return Report.objects.visible_to(self.request.user).select_related("run", "seizure")
+
+    @extend_schema(
+        summary="Ask for a report",
+        request=ReportInput,
+        responses={
+            202: ReportOutput,
+            400: OpenApiResponse(description="Unknown kind, or no such seizure among yours."),
+        },
+    )
+    def create(self, request):
+        data = ReportInput(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        report = services.report_request(
+            by=request.user, language=translation.get_language(), **data.validated_data
+        )
+        report = selectors.report_get(user=request.user, pk=report.pk)
+        return Response(_body(request, report), status=status.HTTP_202_ACCEPTED)
+
+    def retrieve(self, request, pk=None):
+        return Response(_body(request, selectors.report_get(user=request.user, pk=pk)))
+
+    @extend_schema(
+        summary="Download a report's PDF",
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            403: OpenApiResponse(description="It holds nominal data you may no longer export."),
+            404: NOT_FOUND,
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        report = selectors.report_get(user=request.user, pk=pk)
+        if not report.file:
+            raise Http404
+        services.report_download_record(by=request.user, report=report)
+        return report_response(report)

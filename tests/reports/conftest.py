@@ -1,0 +1,44 @@
+"""Reports made in the test's own process (the worker's code, without the worker) and read
+back with pypdf."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from reports import services
+from reports.models import Report
+
+
+def make_report(user, seizure, *, language: str = "en") -> Report:
+    """A seizure report asked for by ``user`` and made at once, as the worker makes it."""
+    from django.utils import timezone, translation
+
+    report = services.report_request(
+        by=user, kind=Report.Kind.SEIZURE, seizure=seizure, language=language
+    )
+    steps = []
+    with (
+        translation.override(language),
+        timezone.override(user.administration.time_zone),
+    ):
+        services.report_generate(report=report, progress=steps.append)
+    assert steps == [1, 2, 3]
+    report.refresh_from_db()
+    return report
+
+
+def read_pdf(report: Report) -> PdfReader:
+    with report.file.open("rb") as stored:
+        return PdfReader(io.BytesIO(stored.read()))
+
+
+def page_texts(report: Report) -> list[str]:
+    return [page.extract_text() for page in read_pdf(report).pages]
+
+
+@pytest.fixture
+def full_case(fj_officer):
+    from ..factories import make_full_case
+
+    return make_full_case(by=fj_officer)

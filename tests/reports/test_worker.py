@@ -1,0 +1,82 @@
+"""A report made by a real Celery worker, followed and downloaded as the page does."""
+
+import io
+import time
+
+import pytest
+from django.db import transaction
+from pypdf import PdfReader
+
+from ncen.audit import Action
+from ncen.models import AuditEntry, TaskRun
+from reports import services
+from reports.models import Report
+from reports.tasks import generate_report
+
+from ..celery_worker import worker_for
+from ..conftest import signed_in_client
+from ..factories import make_full_case
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def worker(transactional_db, request, monkeypatch):
+    with worker_for(generate_report, request, monkeypatch) as queue:
+        yield queue
+
+
+def _followed(client, status_url: str) -> dict:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        state = client.get(status_url).json()
+        if state["finished"]:
+            return state
+        time.sleep(0.2)
+    raise AssertionError(f"the report is still {state['status']}")
+
+
+def test_a_worker_makes_the_report_the_page_follows_and_downloads(worker, fj_officer):
+    seizure = make_full_case(by=fj_officer)
+    client = signed_in_client(fj_officer)
+    location = client.post(f"/seizures/{seizure.pk}/report/")["Location"]
+    report = Report.objects.get()
+    state = _followed(client, f"{location}status/")
+    assert state["status"] == TaskRun.Status.SUCCEEDED, state["message"]
+    assert state["ready"] is True
+    assert (state["done"], state["total"], state["percent"]) == (4, 4, 100)
+    page = client.get(location).content.decode()
+    assert "Download the PDF" in page
+    response = client.get(f"/reports/{report.pk}/download/")
+    reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    assert len(reader.pages) == state["pages"] >= 2
+    for page in reader.pages:
+        text = page.extract_text()
+        assert seizure.reference in text
+        assert "No handling code: not approved yet" in text
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert "Package 6: blocks wrapped in black plastic" in text
+
+
+def test_a_report_whose_requester_was_deactivated_meanwhile_fails_with_the_reason(
+    worker, fj_officer
+):
+    seizure = make_full_case(by=fj_officer, photos=0)
+    with transaction.atomic():
+        report = services.report_request(
+            by=fj_officer, kind=Report.Kind.SEIZURE, seizure=seizure, language="en"
+        )
+        # Deactivated before the worker runs (the task leaves on commit): it reads as them.
+        fj_officer.is_active = False
+        fj_officer.save()
+    run = report.run
+    deadline = time.monotonic() + 90
+    while run.status not in (TaskRun.Status.SUCCEEDED, TaskRun.Status.FAILED):
+        assert time.monotonic() < deadline, run.status
+        time.sleep(0.2)
+        run.refresh_from_db()
+    assert run.status == TaskRun.Status.FAILED
+    assert "no longer among those you may see" in run.message
+    report.refresh_from_db()
+    assert not report.file
+    assert not AuditEntry.objects.filter(action=Action.REPORT_GENERATED).exists()

@@ -81,7 +81,7 @@ class Figures:
                 line["records"][n] = self._period_records(
                     row.start, _period_end(period, row.start), **{parameter: row.key}
                 )
-        ordered = sorted(series.values(), key=lambda line: -sum(line["counts"]))
+        ordered = sorted(series.values(), key=lambda line: (-sum(line["counts"]), line["label"]))
         return {
             "period": period,
             "split": split,

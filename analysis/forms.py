@@ -15,8 +15,12 @@ DEFAULT_PERIOD, DEFAULT_SPLIT = "month", "commodity"
 class ChartForm(forms.Form):
     """How the chart of seizures over time groups them; the filters are the seizures'."""
 
-    period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, required=False)
-    split = forms.ChoiceField(label=_("Split by"), choices=SPLIT_CHOICES, required=False)
+    period = forms.ChoiceField(
+        label=_("Period"), choices=PERIOD_CHOICES, required=False, initial=DEFAULT_PERIOD
+    )
+    split = forms.ChoiceField(
+        label=_("Split by"), choices=SPLIT_CHOICES, required=False, initial=DEFAULT_SPLIT
+    )
 
     def choice(self) -> tuple[str, str]:
         """The period and split asked for, or the defaults."""

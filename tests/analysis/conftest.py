@@ -26,12 +26,28 @@ def records(fj_officer, ws_officer):
     plan = [
         # When (UTC), commodities, office, transport, detection, origin, destination.
         ("2025-11-03T02:00", ["cocaine"], None, "air_passenger", "xray_scanner", "PE", "FJ"),
-        ("2025-11-20T02:00", ["cocaine", "cigarettes"], nadi, "sea_cargo", "xray_scanner", "PE", "FJ"),
+        (
+            "2025-11-20T02:00",
+            ["cocaine", "cigarettes"],
+            nadi,
+            "sea_cargo",
+            "xray_scanner",
+            "PE",
+            "FJ",
+        ),
         ("2025-12-05T02:00", ["methamphetamine"], nadi, "postal", "detector_dog", "US", "FJ"),
         ("2025-12-24T02:00", ["cigarettes"], None, "sea_cargo", "intelligence", "CN", "AU"),
         # 31 January 13:00 UTC is 1 February 02:00 in Fiji: counted in February.
         ("2026-01-31T13:00", ["cocaine"], None, "air_passenger", None, "PE", "FJ"),
-        ("2026-02-10T02:00", ["cannabis_herbal"], None, "yacht_small_craft", "random_check", "", "FJ"),
+        (
+            "2026-02-10T02:00",
+            ["cannabis_herbal"],
+            None,
+            "yacht_small_craft",
+            "random_check",
+            "",
+            "FJ",
+        ),
     ]
     for when, commodities, office, transport, detection, origin, destination in plan:
         make_seizure(

@@ -23,9 +23,12 @@ def test_the_page_embeds_the_apis_figures_and_links_them_in_tables(records, fj_o
     script = page.split('<script id="dashboard-data" type="application/json">')[1]
     embedded = json.loads(script.split("</script>")[0])
     api = api_client(fj_officer)
-    assert embedded["over_time"] == api.get(
-        "/api/v1/stats/over-time/", {"commodity": drugs, "split": "transport_mode"}
-    ).json()
+    assert (
+        embedded["over_time"]
+        == api.get(
+            "/api/v1/stats/over-time/", {"commodity": drugs, "split": "transport_mode"}
+        ).json()
+    )
     assert embedded["routes"] == api.get("/api/v1/stats/routes/", {"commodity": drugs}).json()
     for row in embedded["routes"] + embedded["source_countries"]:
         assert f'href="{row["records"].replace("&", "&amp;")}"' in page

@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("exchange.urls")),
     path("", include("persons.urls")),
     path("", include("reports.urls")),
+    path("", include("analysis.urls")),
     path("healthz/", health.healthz, name="healthz"),
     path("readyz/", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),

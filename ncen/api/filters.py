@@ -5,12 +5,13 @@ from rest_framework.exceptions import ValidationError
 
 class StrictFilterBackend(DjangoFilterBackend):
     """Answer a query parameter that is neither a filter nor a pagination parameter with
-    400, instead of silently returning the unfiltered list."""
+    400, instead of silently returning the unfiltered list. A view may name parameters of
+    its own in ``extra_query_parameters``."""
 
     always_allowed = frozenset({"format"})
 
     def filter_queryset(self, request, queryset, view):
-        allowed = set(self.always_allowed)
+        allowed = set(self.always_allowed) | set(getattr(view, "extra_query_parameters", ()))
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is not None:
             allowed |= set(filterset_class.base_filters)

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "exchange",
     "persons",
     "reports",
+    "analysis",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -39,24 +39,10 @@ def _filterset(request) -> SeizureFilterSet:
     )
 
 
-def _invalid(filterset: SeizureFilterSet) -> bool:
-    # An unbound FilterSet (no parameters at all) is not "valid" to django-filter, but it
-    # asks for every seizure the user may see.
-    return filterset.is_bound and not filterset.is_valid()
-
-
-def _filtered(filterset: SeizureFilterSet):
-    """The matching seizures, or none at all when a filter value is invalid: a list that
-    silently dropped the bad filter would look like an answer to the question asked."""
-    if _invalid(filterset):
-        return filterset.queryset.none()
-    return filterset.qs
-
-
 @login_required
 def seizure_list(request):
     filterset = _filterset(request)
-    queryset = _filtered(filterset)
+    queryset = filterset.matching()
     page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     export_query = request.GET.copy()
     for name in PAGE_PARAMETERS:
@@ -65,7 +51,7 @@ def seizure_list(request):
         "filterset": filterset,
         "page": page,
         "export_query": export_query.urlencode(),
-        "invalid": _invalid(filterset),
+        "invalid": filterset.invalid,
         # The list's default order is newest first, which the date heading shows.
         "sort": request.GET.get("ordering") or "-occurred_at",
         "can_create": rights.can_create(request.user),
@@ -80,9 +66,9 @@ def seizure_export(request, file_format: str):
         raise Http404
     filterset = _filterset(request)
     unknown = sorted(set(request.GET) - set(filterset.filters) - PAGE_PARAMETERS)
-    if unknown or _invalid(filterset):
+    if unknown or filterset.invalid:
         return _export_refused(filterset, unknown)
-    rows = export_rows(_filtered(filterset))
+    rows = export_rows(filterset.matching())
     code, day = request.user.administration.code, timezone.localdate()
     filename = f"seizures-{code}-{day:%Y-%m-%d}.{file_format}"
     if file_format == "csv":
@@ -103,7 +89,7 @@ def _export_refused(filterset: SeizureFilterSet, unknown: list[str]) -> HttpResp
     """A 400 that says which parameter is wrong, rather than an export of everything."""
     lines = [_("The export was not made: correct the filters and try again.")]
     lines += [_("%(name)s: not a filter of seizures.") % {"name": name} for name in unknown]
-    if _invalid(filterset):
+    if filterset.invalid:
         for name, errors in filterset.form.errors.items():
             label = filterset.form.fields[name].label if name in filterset.form.fields else name
             lines += [f"{label}: {error}" for error in errors]

@@ -1,0 +1,110 @@
+"""The dashboard's figures as JSON: /api/v1/stats/<figure>/, with the filters of
+/api/v1/seizures/ (an unknown parameter is a 400)."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from seizures.filters import SeizureFilterSet
+from seizures.selectors import seizure_list
+
+from ..figures import Figures
+from ..forms import DEFAULT_PERIOD, DEFAULT_SPLIT, PERIOD_CHOICES, SPLIT_CHOICES
+
+
+class OverTimeInput(serializers.Serializer):
+    period = serializers.ChoiceField(choices=PERIOD_CHOICES, default=DEFAULT_PERIOD)
+    split = serializers.ChoiceField(choices=SPLIT_CHOICES, default=DEFAULT_SPLIT)
+
+
+INVALID = OpenApiResponse(description="An unknown query parameter or an invalid filter value.")
+FIGURES = OpenApiResponse(
+    description="Counts of seizures, each with `records`: the address of the seizures list "
+    "showing the records behind it."
+)
+RECORDS_NOTE = (
+    " Takes the filters of `/api/v1/seizures/`; counts only your administration's seizures."
+)
+
+
+class StatsViewSet(viewsets.GenericViewSet):
+    """The analysis dashboard's figures over the seizures that match the filters."""
+
+    filterset_class = SeizureFilterSet
+    pagination_class = None
+
+    @property
+    def extra_query_parameters(self) -> tuple[str, ...]:
+        """Parameters besides the filters (see ncen.api.filters.StrictFilterBackend)."""
+        return tuple(OverTimeInput().fields) if self.action == "over_time" else ()
+
+    def get_queryset(self):
+        return seizure_list(user=self.request.user)
+
+    def _figures(self) -> Figures:
+        # The filter backend answers an unknown parameter or an invalid value with 400.
+        self.filter_queryset(self.get_queryset())
+        return Figures(
+            SeizureFilterSet(
+                self.request.query_params, queryset=self.get_queryset(), request=self.request
+            )
+        )
+
+    @extend_schema(
+        summary="Seizures per week, month or year, split by a dimension",
+        description="Periods start in your administration's time zone; `series` hold one "
+        "count per period. Split by commodity: the commodity groups, or the sub-commodities "
+        "of the commodity filtered by." + RECORDS_NOTE,
+        parameters=[OverTimeInput],
+        responses={200: FIGURES, 400: INVALID},
+        filters=True,
+    )
+    @action(detail=False, url_path="over-time")
+    def over_time(self, request):
+        data = OverTimeInput(data=request.query_params)
+        if not data.is_valid():
+            raise ValidationError(data.errors)
+        return Response(self._figures().over_time(**data.validated_data))
+
+    @extend_schema(
+        summary="The most frequent routes, country of origin to country of destination",
+        description="The first 20." + RECORDS_NOTE,
+        responses={200: FIGURES, 400: INVALID},
+        filters=True,
+    )
+    @action(detail=False)
+    def routes(self, request):
+        return Response(self._figures().routes())
+
+    @extend_schema(
+        summary="The most frequent countries of origin",
+        description="The first 20." + RECORDS_NOTE,
+        responses={200: FIGURES, 400: INVALID},
+        filters=True,
+    )
+    @action(detail=False, url_path="source-countries")
+    def source_countries(self, request):
+        return Response(self._figures().source_countries())
+
+    @extend_schema(
+        summary="Every country on the routes, with the seizures passing through it",
+        description="Origin, departure, transit or destination: the dashboard's map."
+        + RECORDS_NOTE,
+        responses={200: FIGURES, 400: INVALID},
+        filters=True,
+    )
+    @action(detail=False, url_path="route-countries")
+    def route_countries(self, request):
+        return Response(self._figures().route_countries())
+
+    @extend_schema(
+        summary="Seizures by detection method, with each one's share in percent",
+        description="A method of `null` key counts the seizures that record none." + RECORDS_NOTE,
+        responses={200: FIGURES, 400: INVALID},
+        filters=True,
+    )
+    @action(detail=False, url_path="detection-methods")
+    def detection_methods(self, request):
+        return Response(self._figures().detection_methods())

@@ -1,0 +1,186 @@
+"""The dashboard's aggregates: counts of seizures over time and by route, source country and
+detection method.
+
+Every function takes ``seizures``, a queryset already narrowed by the visibility choke point
+(``Seizure.objects.visible_to``) and the seizures' FilterSet, and counts what it is given:
+the page, the API and printed bulletins call these same functions, so they show the same
+figures for the same filters. They read only columns that a record shared with the regional
+exchange keeps too (date, office, code-list entries, countries, commodities), so that the
+hub can count its regional records with them. Counts are of seizures: a seizure with items
+of two commodities counts once under each.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection
+from django.db.models import Count, DateField, Q, QuerySet
+from django.db.models.functions import Trunc
+from django.utils import timezone
+
+PERIODS = ("week", "month", "year")
+
+
+@dataclass(frozen=True)
+class Split:
+    """A way of splitting the seizures of each period: the column counted and the filter
+    of the seizures' FilterSet that selects one of its values."""
+
+    name: str
+    column: str
+    parameter: str
+
+
+SPLITS = {
+    split.name: split
+    for split in (
+        Split("commodity", "commodity_ids", "commodity"),
+        Split("office", "office_id", "office"),
+        Split("transport_mode", "transport_mode_id", "transport_mode"),
+        Split("detection_method", "detection_method_id", "detection_method"),
+        Split("concealment_method", "concealment_method_id", "concealment_method"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class PeriodCount:
+    """Seizures of one period (starting on ``start``, in the active time zone) with the
+    value ``key`` of the split (None: not recorded)."""
+
+    start: date
+    key: int | None
+    count: int
+
+
+def _plain(seizures: QuerySet) -> QuerySet:
+    """The filtered seizures without the list's order and eager loading, which an aggregate
+    does not need."""
+    return seizures.order_by().prefetch_related(None).select_related(None)
+
+
+def over_time(
+    seizures: QuerySet, *, period: str, split: str, commodities: list[int] | None = None
+) -> list[PeriodCount]:
+    """Seizures per period (week, month or year, in the active time zone: the
+    administration's), split by ``split``. Split by commodity, only the entries of
+    ``commodities`` are counted (see commodity_split_codes)."""
+    if period not in PERIODS or split not in SPLITS:
+        raise ValueError(f"Unknown period {period!r} or split {split!r}.")
+    column = SPLITS[split].column
+    if split == "commodity":
+        return _commodities_over_time(seizures, period=period, commodities=commodities or [])
+    rows = (
+        _plain(seizures)
+        .annotate(
+            start=Trunc(
+                "occurred_at",
+                period,
+                output_field=DateField(),
+                tzinfo=timezone.get_current_timezone(),
+            )
+        )
+        .values_list("start", column)
+        .annotate(count=Count("*"))
+        .order_by("start", column)
+    )
+    return [PeriodCount(start, key, count) for start, key, count in rows]
+
+
+def _commodities_over_time(
+    seizures: QuerySet, *, period: str, commodities: list[int]
+) -> list[PeriodCount]:
+    inner, params = _plain(seizures).values("occurred_at", "commodity_ids").query.sql_with_params()
+    sql = f"""
+        SELECT date_trunc(%s, s.occurred_at AT TIME ZONE %s)::date AS start, c.id, count(*)
+        FROM ({inner}) AS s CROSS JOIN LATERAL unnest(s.commodity_ids) AS c(id)
+        WHERE c.id = ANY(%s)
+        GROUP BY 1, 2
+        ORDER BY 1, 2
+    """  # noqa: S608 - the inner query is the ORM's, with its parameters passed apart
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [period, timezone.get_current_timezone_name(), *params, list(commodities)]
+        )
+        return [PeriodCount(start, key, count) for start, key, count in cursor.fetchall()]
+
+
+def commodity_split_codes(codes: QuerySet, *, filtered: int | None) -> QuerySet:
+    """The commodities a split by commodity shows: the groups, or, when the seizures are
+    already filtered by a commodity, that commodity's sub-commodities (or itself if it has
+    none). Each is then a subset of the filter, so that its link keeps the filter exact."""
+    if filtered is None:
+        return codes.filter(list="commodity", parent__isnull=True)
+    children = codes.filter(list="commodity", parent_id=filtered)
+    return codes.filter(Q(pk__in=children.values("pk")) | Q(pk=filtered, children__isnull=True))
+
+
+@dataclass(frozen=True)
+class RouteCount:
+    origin: str
+    destination: str
+    count: int
+
+
+def top_routes(seizures: QuerySet, *, limit: int = 20) -> list[RouteCount]:
+    """The most frequent country of origin → country of destination pairs (records missing
+    either are left out)."""
+    rows = (
+        _plain(seizures)
+        .exclude(origin_country="")
+        .exclude(destination_country="")
+        .values_list("origin_country", "destination_country")
+        .annotate(count=Count("*"))
+        .order_by("-count", "origin_country", "destination_country")[:limit]
+    )
+    return [RouteCount(origin, destination, count) for origin, destination, count in rows]
+
+
+@dataclass(frozen=True)
+class CountryCount:
+    country: str
+    count: int
+
+
+def source_countries(seizures: QuerySet, *, limit: int = 20) -> list[CountryCount]:
+    """The most frequent countries of origin."""
+    rows = (
+        _plain(seizures)
+        .exclude(origin_country="")
+        .values_list("origin_country")
+        .annotate(count=Count("*"))
+        .order_by("-count", "origin_country")[:limit]
+    )
+    return [CountryCount(country, count) for country, count in rows]
+
+
+def route_countries(seizures: QuerySet) -> list[CountryCount]:
+    """Every country on the routes (origin, departure, transit or destination), with the
+    seizures whose route passes through it: the map."""
+    inner, params = _plain(seizures).values("route_countries").query.sql_with_params()
+    sql = f"""
+        SELECT c.country, count(*)
+        FROM ({inner}) AS s CROSS JOIN LATERAL unnest(s.route_countries) AS c(country)
+        GROUP BY 1
+        ORDER BY 2 DESC, 1
+    """  # noqa: S608 - the inner query is the ORM's, with its parameters passed apart
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [CountryCount(country, count) for country, count in cursor.fetchall()]
+
+
+@dataclass(frozen=True)
+class KeyCount:
+    key: int | None
+    count: int
+
+
+def detection_methods(seizures: QuerySet) -> list[KeyCount]:
+    """Seizures by detection method (None: not recorded), the most frequent first."""
+    rows = (
+        _plain(seizures)
+        .values_list("detection_method_id")
+        .annotate(count=Count("*"))
+        .order_by("-count", "detection_method_id")
+    )
+    return [KeyCount(key, count) for key, count in rows]

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "analysis"
+urlpatterns = [
+    path("analysis/", views.dashboard, name="dashboard"),
+]

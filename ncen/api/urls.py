@@ -1,6 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from exchange.api import regional as regional_views
 from exchange.api import views as exchange_views
 from persons.api import views as person_views
 from seizures.api import imports as seizure_imports
@@ -20,6 +21,12 @@ router.register("businesses", person_views.BusinessViewSet, basename="business")
 router.register("conveyances", person_views.ConveyanceViewSet, basename="conveyance")
 router.register("links", person_views.CaseLinkViewSet, basename="case-link")
 router.register("seizure-imports", seizure_imports.SeizureImportViewSet, basename="seizure-import")
+router.register(
+    "regional-records", regional_views.RegionalRecordViewSet, basename="regional-record"
+)
+router.register(
+    "received-records", regional_views.ReceivedRecordViewSet, basename="received-record"
+)
 
 app_name = "api"
 urlpatterns = [

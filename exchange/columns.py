@@ -7,6 +7,7 @@ identifiers, free text); reading them out of the JSON payload would scan every r
 knows where in a payload (docs/exchange-payload.md) each one lives.
 """
 
+import re
 from datetime import UTC, datetime
 
 from django.contrib.postgres.fields import ArrayField
@@ -16,6 +17,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from persons.keys import identifier_key
+
+# PostgreSQL's parser reads "FJ-2026-000123" as "fj", "-2026", "-000123" (signed numbers),
+# which a search for the reference never matches: words joined by hyphens are stored, and
+# searched (exchange.filters), as separate words.
+INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 
 CONVEYANCE_FIELDS = (
     "flight_number",
@@ -109,7 +115,7 @@ def searchable_columns(payload: dict) -> dict:
         "detection_method": _code(seizure["detection_method"]),
         "concealment_method": _code(seizure["concealment_method"]),
         "conveyance_keys": sorted({identifier_key(value) for value in identifiers} - {""}),
-        "search_text": " ".join(word for word in words if word),
+        "search_text": INNER_HYPHEN.sub(" ", " ".join(word for word in words if word)),
     }
 
 

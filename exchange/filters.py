@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from ncen.filters import DateInput, NcenFilterSet
-from seizures.filters import _INNER_HYPHEN, _start_of
+from seizures.filters import _start_of
 from seizures.models import Code, CodeList
 
-from .columns import search_vector
+from .columns import INNER_HYPHEN, search_vector
 from .models import HandlingCode, Member, ReceivedRecord, RegionalRecord
 
 
@@ -62,7 +62,7 @@ class SharedRecordFilterSet(NcenFilterSet):
     )
 
     def filter_text(self, queryset, name, value):
-        words = _INNER_HYPHEN.sub(" ", value)
+        words = INNER_HYPHEN.sub(" ", value)
         return queryset.alias(document=search_vector()).filter(
             document=SearchQuery(words, config="simple", search_type="websearch")
         )

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from exchange import selectors as exchange_selectors
 from ncen.exceptions import TransitionRefused
 from seizures import selectors as seizure_selectors
 from seizures.exports import write_csv
@@ -295,6 +296,9 @@ def conveyance_detail(request, pk: int):
     context = {
         "conveyance": conveyance,
         "cases": selectors.conveyance_cases(user=request.user, conveyance=conveyance),
+        "regional_records": exchange_selectors.received_for_conveyance(
+            user=request.user, identifier=conveyance.identifier
+        ),
         "can_record": rights.can_record(request.user),
     }
     return render(request, "persons/conveyance_detail.html", context)

@@ -239,3 +239,22 @@ def test_the_exchange_page_shows_the_last_pull(received, ws_admin):
     page = signed_in_client(ws_admin).get("/exchange/").content.decode()
     assert "Last pull of the regional records" in page
     assert "2 messages received in all." in page
+
+
+def test_a_conveyance_lists_the_regional_records_that_name_it(
+    ws_pulling, samoa, fj_officer, fj_supervisor, ws_officer
+):
+    from persons.services import conveyance_create
+
+    from ..factories import make_seizure, submit_and_approve
+
+    seizure = make_seizure(by=fj_officer, container_number="MSCU1234567")
+    submit_and_approve(seizure, by=fj_officer, approver=fj_supervisor)
+    approved(fj_officer, fj_supervisor)  # another record, naming no container
+    deliver_then_pull(ws_pulling)
+    container = conveyance_create(
+        by=ws_officer, values={"kind": "container", "identifier": "MSCU 123456-7"}
+    )
+    page = signed_in_client(ws_officer).get(f"/conveyances/{container.pk}/")
+    assert [r.record_uuid for r in page.context["regional_records"]] == [seizure.uuid]
+    assert seizure.reference in page.content.decode()

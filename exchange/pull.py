@@ -7,10 +7,8 @@ the version a record holds changes nothing, so a page read twice stores nothing 
 and a withdrawal hides the record's content for good.
 """
 
-import json
 import logging
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from http.client import HTTPException
@@ -23,7 +21,7 @@ from ncen import audit
 from ncen.audit import Action, Change
 
 from .columns import blank_columns, searchable_columns
-from .delivery import NotConfigured, Sender, TransportError
+from .delivery import NotConfigured, Sender, TransportError, ask_hub
 from .feed import FEED_FORMAT, FEED_PATH, request_message
 from .hub import _parse_time, schema_errors
 from .models import FeedPull, Message, ReceivedRecord
@@ -39,16 +37,7 @@ RUN_BUDGET_SECONDS = 50
 def get(url: str, headers: dict, timeout: float) -> tuple[int, dict]:
     """GET and read the hub's JSON answer; OSError or HTTPException when it cannot."""
     request = urllib.request.Request(url, headers=headers, method="GET")  # noqa: S310
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            status, raw = response.status, response.read()
-    except urllib.error.HTTPError as error:
-        status, raw = error.code, error.read()
-    try:
-        answer = json.loads(raw or b"{}")
-    except ValueError:
-        answer = {"error": "not_json", "reason": raw[:200].decode("utf-8", "replace")}
-    return status, answer if isinstance(answer, dict) else {}
+    return ask_hub(request, timeout)
 
 
 # The transport; tests replace it to reach a hub in the same process.

@@ -73,11 +73,11 @@ class SharedRecordFilterSet(NcenFilterSet):
     def filter_to(self, queryset, name, value):
         return queryset.filter(occurred_at__lt=_start_of(value + timedelta(days=1)))
 
-    def filter_commodity(self, queryset, name, value):
+    def filter_commodity(self, queryset, name, value: str):
         # A record's commodities include their groups, so either level matches.
         return queryset.filter(commodity_codes__contains=[value])
 
-    def filter_route_country(self, queryset, name, value):
+    def filter_route_country(self, queryset, name, value: str):
         return queryset.filter(route_countries__contains=[value])
 
 

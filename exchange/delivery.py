@@ -201,6 +201,11 @@ def post(url: str, body: bytes, headers: dict, timeout: float) -> tuple[int, dic
     """POST and read the hub's JSON answer. A hub that cannot be reached, refuses the
     connection, times out or breaks off raises OSError or HTTPException."""
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
+    return ask_hub(request, timeout)
+
+
+def ask_hub(request: urllib.request.Request, timeout: float) -> tuple[int, dict]:
+    """Send a request to the hub and read its JSON answer (status, object)."""
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             status, raw = response.status, response.read()

@@ -28,6 +28,7 @@ from django.utils import timezone
 from ncen.canonical import canonical_json
 
 from . import signing
+from .columns import searchable_columns
 from .delivery import BATCH_FORMAT
 from .models import InboundBatch, Member, Message, RegionalRecord, RegionalVersion, idempotency_key
 from .payload import SCHEMA_FILE
@@ -258,6 +259,7 @@ def _record_fields(payload: dict) -> dict:
         "handling_code": sharing["handling_code"],
         "source_reliability": sharing["source_reliability"],
         "information_accuracy": sharing["information_accuracy"],
+        **searchable_columns(payload),
     }
 
 

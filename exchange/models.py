@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from ncen.models import Administration
 
-from .querysets import OutboxEntryQuerySet, SharingPolicyQuerySet
+from .columns import SearchableColumns, searchable_indexes
+from .querysets import (
+    OutboxEntryQuerySet,
+    ReceivedRecordQuerySet,
+    RegionalRecordQuerySet,
+    SharingPolicyQuerySet,
+)
 
 
 class Distribution(models.TextChoices):
@@ -335,8 +341,9 @@ class InboundBatch(models.Model):
         return str(self.batch)
 
 
-class RegionalRecord(models.Model):
-    """A member's shared seizure as the hub holds it: its highest version, or withdrawn."""
+class RegionalRecord(SearchableColumns):
+    """A member's shared seizure as the hub holds it: its highest version, or withdrawn.
+    The searchable columns are those of the highest version (exchange.columns)."""
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="records")
     record_uuid = models.UUIDField(_("record"))
@@ -356,6 +363,8 @@ class RegionalRecord(models.Model):
     received_at = models.DateTimeField(_("first received"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
+    objects = RegionalRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["-updated_at"]
         verbose_name = _("regional record")
@@ -364,6 +373,10 @@ class RegionalRecord(models.Model):
             models.UniqueConstraint(
                 fields=["member", "record_uuid"], name="regional_record_unique"
             ),
+        ]
+        indexes = [
+            *searchable_indexes("regional"),
+            models.Index(fields=["handling_code"], name="regional_handling"),
         ]
 
     def __str__(self) -> str:
@@ -381,6 +394,9 @@ class RegionalVersion(models.Model):
     payload_sha256 = models.CharField(max_length=64)
     batch = models.ForeignKey(InboundBatch, on_delete=models.PROTECT, related_name="+")
     received_at = models.DateTimeField(auto_now_add=True)
+    # The message's place in the feed members pull, given after it committed
+    # (exchange.feed.assign_feed_positions).
+    feed_position = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["record", "id"]
@@ -389,6 +405,87 @@ class RegionalVersion(models.Model):
                 fields=["record", "version", "message"], name="regional_version_unique"
             ),
         ]
+        indexes = [
+            models.Index(
+                fields=["id"],
+                condition=Q(feed_position__isnull=True),
+                name="regional_version_unplaced",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.record_id} v{self.version} {self.message}"
+
+
+# --- Member side: what the other members shared, pulled from the hub's feed ----------------------
+
+
+class ReceivedRecord(SearchableColumns):
+    """Another member's shared seizure as this administration received it from the hub's
+    feed, at its highest version: read-only, written only by exchange.pull. A withdrawal
+    keeps the reference and drops the content."""
+
+    administration = models.ForeignKey(
+        Administration, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    member = models.CharField(_("member"), max_length=3, editable=False)
+    record_uuid = models.UUIDField(_("record"), editable=False)
+    reference = models.CharField(_("reference"), max_length=40, editable=False)
+    version = models.PositiveIntegerField(_("version"), editable=False)
+    payload = models.JSONField(_("payload"), editable=False)  # {} once withdrawn
+    handling_code = models.CharField(
+        _("handling code"), max_length=24, choices=HandlingCode.choices, editable=False
+    )
+    handling_text = models.CharField(_("other restriction"), max_length=300, editable=False)
+    source_reliability = models.CharField(
+        _("source reliability"),
+        max_length=1,
+        choices=SourceReliability.choices,
+        editable=False,
+    )
+    information_accuracy = models.PositiveSmallIntegerField(
+        _("information accuracy"), choices=InformationAccuracy.choices, editable=False
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True, editable=False)
+    received_at = models.DateTimeField(_("first received"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    objects = ReceivedRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("regional record")
+        verbose_name_plural = _("regional records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["administration", "member", "record_uuid"], name="received_record_unique"
+            ),
+        ]
+        indexes = [
+            *searchable_indexes("received"),
+            models.Index(fields=["handling_code"], name="received_handling"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} v{self.version}"
+
+
+class FeedPull(models.Model):
+    """Where this administration is in the hub's feed, and how its last pulls went. The
+    cursor changes only in the transaction that stores the records it was read with."""
+
+    administration = models.OneToOneField(
+        Administration, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    cursor = models.CharField(_("cursor"), max_length=100, blank=True)
+    received = models.PositiveBigIntegerField(_("messages applied"), default=0)
+    last_attempt_at = models.DateTimeField(_("last pull"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last successful pull"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("feed pull")
+        verbose_name_plural = _("feed pulls")
+
+    def __str__(self) -> str:
+        return str(self.administration_id)

@@ -17,3 +17,42 @@ class OutboxEntryQuerySet(models.QuerySet):
         if not (user and user.is_authenticated and user.is_active):
             return self.none()
         return self.filter(administration_id=user.administration_id)
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def is_regional_analyst(user) -> bool:
+    """What every member shared with the region is the hub's regional analysts' to read,
+    and nobody else's: not the hub's administrators, not the members' users."""
+    from ncen.models import Role
+
+    return bool(_active(user) and user.role == Role.REGIONAL_ANALYST and user.administration.is_hub)
+
+
+class RegionalRecordQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self if is_regional_analyst(user) else self.none()
+
+
+# Who reads a received record, by its handling code. Every code keeps a record within
+# the intelligence staff (officers and supervisors) of the administration that received
+# it; administrators manage the instance and read no intelligence. "Other restriction" is
+# a sentence that needs a judgement before officers see the record: supervisors only.
+HANDLING_READERS = {
+    "intelligence_only": frozenset({"officer", "supervisor"}),
+    "not_for_court": frozenset({"officer", "supervisor"}),
+    "no_onward_sharing": frozenset({"officer", "supervisor"}),
+    "other": frozenset({"supervisor"}),
+}
+
+
+class ReceivedRecordQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The records other members shared that this user's administration received,
+        narrowed by each record's handling code (HANDLING_READERS)."""
+        if not _active(user):
+            return self.none()
+        codes = [code for code, roles in HANDLING_READERS.items() if user.role in roles]
+        return self.filter(administration_id=user.administration_id, handling_code__in=codes)

@@ -1,17 +1,27 @@
+from datetime import timedelta
+
 from django.conf import settings
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from ncen.models import Administration
+from persons.keys import identifier_key
 
 from .models import (
     DeliveryAttempt,
+    FeedPull,
     InboundBatch,
     Member,
+    Message,
     OutboxEntry,
+    ReceivedRecord,
     RegionalRecord,
+    RegionalVersion,
     SharingPolicy,
 )
+from .querysets import is_regional_analyst
 
 QUEUE_LIMIT = 50
 FAILED = Q(outcome=DeliveryAttempt.Outcome.FAILED)
@@ -73,6 +83,7 @@ def exchange_overview(*, user) -> dict:
         ),
         "last_contact": last["answered"],
         "last_failure": last["failed"],
+        "pull": feed_pull(administration_id=user.administration_id),
     }
 
 
@@ -107,3 +118,101 @@ def member_list() -> QuerySet[Member]:
     return Member.objects.annotate(
         record_count=Coalesce(Subquery(records), 0), last_batch_at=Subquery(last_batch)
     ).order_by("code")
+
+
+# --- Hub side: the regional analysts' reads -------------------------------------------------------
+
+
+def regional_record_list(*, user) -> QuerySet[RegionalRecord]:
+    """The regional records ``user`` may read, newest first, without the wide columns."""
+    return (
+        RegionalRecord.objects.visible_to(user)
+        .select_related("member")
+        .defer("payload", "search_text")
+        .order_by("-occurred_at", "-id")
+    )
+
+
+def regional_record_get(*, user, pk: int) -> RegionalRecord:
+    """A regional record with its version history (oldest first), or 404."""
+    versions = RegionalVersion.objects.select_related("batch").defer("payload").order_by("id")
+    return get_object_or_404(
+        RegionalRecord.objects.visible_to(user)
+        .select_related("member")
+        .prefetch_related(Prefetch("versions", queryset=versions)),
+        pk=pk,
+    )
+
+
+STATISTICS_DAYS = 30
+
+
+def _count(queryset, *, member="member", total=None) -> Coalesce:
+    """A correlated subquery: the rows of ``queryset`` for the outer member (its field
+    ``member``), counted, or ``total`` summed."""
+    aggregate = Sum(total) if total else Count("id")
+    return Coalesce(
+        Subquery(queryset.order_by().values(member).annotate(n=aggregate).values("n")), 0
+    )
+
+
+def member_statistics(*, user) -> list[Member]:
+    """Each member's deliveries to the hub: records, versions, withdrawals, batches, entries
+    the hub rejected, the last contact, and the same over the last 30 days. Nothing for
+    anyone but regional analysts."""
+    if not is_regional_analyst(user):
+        return []
+    since = timezone.now() - timedelta(days=STATISTICS_DAYS)
+    records = RegionalRecord.objects.filter(member=OuterRef("pk"))
+    versions = RegionalVersion.objects.filter(record__member=OuterRef("pk"))
+    batches = InboundBatch.objects.filter(member=OuterRef("pk"))
+    seizure, withdrawal = Q(message=Message.SEIZURE), Q(message=Message.WITHDRAWAL)
+    recent = Q(received_at__gte=since)
+    return list(
+        Member.objects.annotate(
+            record_count=_count(records),
+            version_count=_count(versions.filter(seizure), member="record__member"),
+            withdrawal_count=_count(versions.filter(withdrawal), member="record__member"),
+            batch_count=_count(batches),
+            rejected_count=_count(batches, total="rejected"),
+            last_contact=Subquery(batches.order_by("-received_at").values("received_at")[:1]),
+            recent_version_count=_count(versions.filter(seizure & recent), member="record__member"),
+            recent_withdrawal_count=_count(
+                versions.filter(withdrawal & recent), member="record__member"
+            ),
+            recent_batch_count=_count(batches.filter(recent)),
+            recent_rejected_count=_count(batches.filter(recent), total="rejected"),
+        ).order_by("code")
+    )
+
+
+# --- Member side: the records received from the feed ----------------------------------------------
+
+
+def received_record_list(*, user) -> QuerySet[ReceivedRecord]:
+    return (
+        ReceivedRecord.objects.visible_to(user).defer("search_text").order_by("-occurred_at", "-id")
+    )
+
+
+def received_record_get(*, user, pk: int) -> ReceivedRecord:
+    return get_object_or_404(ReceivedRecord.objects.visible_to(user), pk=pk)
+
+
+CORRELATION_LIMIT = 100
+
+
+def received_for_conveyance(*, user, identifier: str) -> list[ReceivedRecord]:
+    """Received records whose conveyance fields name ``identifier`` (as persons.keys
+    writes it): the regional side of a conveyance's correlation."""
+    key = identifier_key(identifier)
+    if not key:
+        return []
+    return list(
+        received_record_list(user=user).filter(conveyance_keys__contains=[key])[:CORRELATION_LIMIT]
+    )
+
+
+def feed_pull(*, administration_id: int) -> FeedPull | None:
+    """How this administration's pulls from the hub's feed went, if it ever pulled."""
+    return FeedPull.objects.filter(administration_id=administration_id).first()

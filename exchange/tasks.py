@@ -3,7 +3,7 @@ from django.db import OperationalError
 from ncen.celery import app
 from ncen.tasking import TrackedTask
 
-from . import delivery
+from . import delivery, pull
 
 
 @app.task(
@@ -25,3 +25,11 @@ def deliver_outbox() -> dict:
 def sweep_outbox() -> dict:
     """Beat: send whatever is due, so that no entry waits on a message Redis lost."""
     return delivery.sweep()
+
+
+# Not a TrackedTask either, for the same reason: each run's outcome is kept on
+# exchange.FeedPull, which the exchange page and `exchange_status` show.
+@app.task(autoretry_for=(OperationalError,), retry_backoff=5, retry_jitter=True, max_retries=3)
+def pull_feed() -> dict:
+    """Beat: take in what the other members shared regionally since the last pull."""
+    return pull.pull()

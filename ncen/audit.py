@@ -58,6 +58,8 @@ class Action(models.TextChoices):
     EXCHANGE_RETRY_REQUESTED = "exchange_retry_requested", _("Exchange: retry requested")
     EXCHANGE_MEMBER_ADDED = "exchange_member_added", _("Exchange member registered")
     EXCHANGE_MEMBER_CHANGED = "exchange_member_changed", _("Exchange member changed")
+    REGIONAL_RECORD_RECEIVED = "regional_record_received", _("Regional record received")
+    REGIONAL_RECORD_WITHDRAWN = "regional_record_withdrawn", _("Regional record withdrawn")
     ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
     ATTACHMENT_REMOVED = "attachment_removed", _("Attachment removed")
     CODE_ADDED = "code_added", _("Code list entry added")

@@ -23,6 +23,20 @@ class NcenFilterSet(django_filters.FilterSet):
         super().__init__(data, queryset, request=request, **kwargs)
         self.request_user = request_user or getattr(request, "user", None)
 
+    @property
+    def invalid(self) -> bool:
+        # An unbound FilterSet (no parameters at all) is not "valid" to django-filter, but it
+        # asks for every record the user may see.
+        return self.is_bound and not self.is_valid()
+
+    def matching(self):
+        """The matching records, or none at all when a filter value is invalid: a list (or
+        a figure) that silently dropped the bad filter would look like an answer to the
+        question asked."""
+        if self.invalid:
+            return self.queryset.none()
+        return self.qs
+
 
 class UserFilterSet(NcenFilterSet):
     q = django_filters.CharFilter(label=_("Name or username"), method="filter_text")

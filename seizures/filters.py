@@ -115,20 +115,6 @@ class SeizureFilterSet(NcenFilterSet):
                 if isinstance(filter_, CodeFilter):
                     filter_.queryset = codes.filter(list=filter_.code_list)
 
-    @property
-    def invalid(self) -> bool:
-        # An unbound FilterSet (no parameters at all) is not "valid" to django-filter, but it
-        # asks for every seizure the user may see.
-        return self.is_bound and not self.is_valid()
-
-    def matching(self):
-        """The matching seizures, or none at all when a filter value is invalid: a list (or
-        a figure) that silently dropped the bad filter would look like an answer to the
-        question asked."""
-        if self.invalid:
-            return self.queryset.none()
-        return self.qs
-
     def filter_text(self, queryset, name, value):
         words = _INNER_HYPHEN.sub(" ", value)
         return queryset.filter(

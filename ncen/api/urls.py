@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from analysis.api import views as analysis_views
+from exchange.api import regional as regional_views
 from exchange.api import views as exchange_views
 from persons.api import views as person_views
 from reports.api import views as report_views
@@ -24,6 +25,12 @@ router.register("links", person_views.CaseLinkViewSet, basename="case-link")
 router.register("seizure-imports", seizure_imports.SeizureImportViewSet, basename="seizure-import")
 router.register("reports", report_views.ReportViewSet, basename="report")
 router.register("stats", analysis_views.StatsViewSet, basename="stats")
+router.register(
+    "regional-records", regional_views.RegionalRecordViewSet, basename="regional-record"
+)
+router.register(
+    "received-records", regional_views.ReceivedRecordViewSet, basename="received-record"
+)
 
 app_name = "api"
 urlpatterns = [

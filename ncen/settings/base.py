@@ -179,6 +179,8 @@ if NCEN_EXCHANGE_SENDING_LEASE_SECONDS <= NCEN_EXCHANGE_TIMEOUT_SECONDS:
 NCEN_HUB_MAX_BATCH_BYTES = env_int("NCEN_HUB_MAX_BATCH_BYTES", 10 * 1024 * 1024, minimum=1024)
 NCEN_HUB_MAX_BATCH_ENTRIES = env_int("NCEN_HUB_MAX_BATCH_ENTRIES", 1000, minimum=1)
 NCEN_HUB_CLOCK_SKEW_SECONDS = env_int("NCEN_HUB_CLOCK_SKEW_SECONDS", 15 * 60, minimum=1)
+# Hub: the most messages one page of the feed returns (members ask for at most this many).
+NCEN_HUB_FEED_PAGE_SIZE = env_int("NCEN_HUB_FEED_PAGE_SIZE", 200, minimum=1)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
@@ -276,6 +278,11 @@ CELERY_BEAT_SCHEDULE = {
     "exchange-sweep-outbox": {
         "task": "exchange.tasks.sweep_outbox",
         "schedule": env_int("NCEN_EXCHANGE_SWEEP_SECONDS", 30, minimum=1),
+    },
+    # What the other members shared regionally comes in from the hub's feed.
+    "exchange-pull-feed": {
+        "task": "exchange.tasks.pull_feed",
+        "schedule": env_int("NCEN_EXCHANGE_PULL_SECONDS", 5 * 60, minimum=1),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / ".data" / "celerybeat-schedule")

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from exchange import selectors as exchange_selectors
 from ncen.exceptions import TransitionRefused
 from ncen.forms import add_service_errors
 from seizures import selectors as seizure_selectors
@@ -26,17 +27,9 @@ from ..models import Person
 PAGE_SIZE = 50
 
 
-def _filtered(filterset):
-    """The matching records, or none when a filter value is invalid (a list that dropped
-    the bad filter would look like an answer to the question asked)."""
-    if filterset.is_bound and not filterset.is_valid():
-        return filterset.queryset.none()
-    return filterset.qs
-
-
 def _list(request, *, filterset_class, queryset, template, **context):
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
-    page = Paginator(_filtered(filterset), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(filterset.matching(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         template,
@@ -283,6 +276,9 @@ def conveyance_detail(request, pk: int):
     context = {
         "conveyance": conveyance,
         "cases": selectors.conveyance_cases(user=request.user, conveyance=conveyance),
+        "regional_records": exchange_selectors.received_for_conveyance(
+            user=request.user, identifier=conveyance.identifier
+        ),
         "can_record": rights.can_record(request.user),
     }
     return render(request, "persons/conveyance_detail.html", context)

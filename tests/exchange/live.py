@@ -27,14 +27,17 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_until(condition, *, timeout: float, what: str):
+def wait_until(condition, *, timeout: float, what: str, state=None):
+    """``condition()``'s first true value within ``timeout`` seconds; else fail, saying what
+    was awaited and, when given, what ``state()`` says about where things stand."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()
         if value:
             return value
         time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
+    found = f" ({state()})" if state is not None else ""
+    raise AssertionError(f"timed out waiting for {what}{found}")
 
 
 class Hub:

@@ -3,6 +3,7 @@ instance's outbox to a hub running as a separate HTTP server on its own database
 an outage of the hub, and a thousand records through every kind of failure."""
 
 import pytest
+from django.db.models import Count, Min
 from django.utils import timezone
 
 from exchange import signing
@@ -151,6 +152,15 @@ def _count(**conditions) -> int:
     return OutboxEntry.objects.filter(destination="regional", **conditions).count()
 
 
+def _states() -> dict:
+    """The regional entries by state, and the soonest retry of those not acknowledged."""
+    entries = OutboxEntry.objects.filter(destination="regional")
+    return {
+        **dict(entries.values_list("state").annotate(n=Count("pk")).order_by()),
+        "next attempt": entries.exclude(state="acknowledged").aggregate(Min("next_attempt_at")),
+    }
+
+
 # About a minute: a thousand approvals through the service, while the worker delivers them.
 @pytest.mark.django_db(transaction=True)
 def test_a_thousand_records_reach_the_hub_once_through_kills_outages_and_a_lost_broker(
@@ -220,6 +230,7 @@ def test_a_thousand_records_reach_the_hub_once_through_kills_outages_and_a_lost_
             lambda: _count(state="acknowledged") == 1000,
             timeout=180,
             what="all 1,000 entries to be acknowledged",
+            state=_states,
         )
         assert _count() == 1000
         assert _count(outcome="duplicate") >= 1  # the killed worker's batch, sent again

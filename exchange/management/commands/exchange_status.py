@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db.models import Count, Min
 
-from ...models import OutboxEntry
+from ...models import FeedPull, OutboxEntry
 from ...selectors import hub_contact
 
 
@@ -39,6 +39,12 @@ class Command(BaseCommand):
         )
         if waiting:
             out(f"next retry: {waiting.next_attempt_at} after: {waiting.last_error}")
+        for pull in FeedPull.objects.select_related("administration").order_by("id"):
+            out(
+                f"feed pull for {pull.administration.code}: last {pull.last_attempt_at or 'never'},"
+                f" last success {pull.last_success_at or 'never'}, {pull.received} messages"
+                f" received, error: {pull.last_error or 'none'}"
+            )
         for entry in (
             OutboxEntry.objects.filter(state=OutboxEntry.State.REJECTED)
             .select_related("administration")

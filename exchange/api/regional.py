@@ -1,0 +1,78 @@
+"""Shared records in the API: the hub's regional records for its regional analysts, and a
+member's received regional records for its users. Reads only, through the selectors."""
+
+from rest_framework import mixins, serializers, viewsets
+
+from .. import selectors
+from ..filters import ReceivedRecordFilterSet, RegionalRecordFilterSet
+from ..models import ReceivedRecord, RegionalRecord
+
+SHARED_FIELDS = [
+    "id",
+    "reference",
+    "version",
+    "occurred_at",
+    "commodity_codes",
+    "route_countries",
+    "transport_mode",
+    "detection_method",
+    "handling_code",
+    "source_reliability",
+    "information_accuracy",
+    "withdrawn_at",
+]
+
+
+class RegionalRecordOutput(serializers.ModelSerializer):
+    member = serializers.CharField(source="member.code")
+
+    class Meta:
+        model = RegionalRecord
+        fields = ["member", *SHARED_FIELDS]
+
+
+class RegionalRecordDetailOutput(RegionalRecordOutput):
+    class Meta(RegionalRecordOutput.Meta):
+        fields = [*RegionalRecordOutput.Meta.fields, "payload"]
+
+
+class ReceivedRecordOutput(serializers.ModelSerializer):
+    class Meta:
+        model = ReceivedRecord
+        fields = ["member", *SHARED_FIELDS, "handling_text", "payload"]
+
+
+class RegionalRecordViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """What the members shared with the hub (the hub's regional analysts only; an empty
+    list or a 404 for everyone else)."""
+
+    filterset_class = RegionalRecordFilterSet
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return selectors.regional_record_list(user=self.request.user)
+
+    def get_object(self):
+        return selectors.regional_record_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_serializer_class(self):
+        return RegionalRecordDetailOutput if self.action == "retrieve" else RegionalRecordOutput
+
+
+class ReceivedRecordViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Records other members shared, as this administration received them from the hub,
+    with their handling code (read-only)."""
+
+    filterset_class = ReceivedRecordFilterSet
+    serializer_class = ReceivedRecordOutput
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return selectors.received_record_list(user=self.request.user)
+
+    def get_object(self):
+        return selectors.received_record_get(user=self.request.user, pk=self.kwargs["pk"])

@@ -10,18 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from ncen.forms import add_service_errors
 from ncen.views.access import administrator_required
 
 from . import hub, selectors, services
 from .forms import MemberChangeForm, MemberForm, SharingPolicyForm
 from .models import Member
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: each message on its field, or above the form
-    when the field is not one of the form's."""
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @administrator_required
@@ -38,7 +32,7 @@ def policy_edit(request):
                 decision=form.decision(),
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The sharing policy is saved."))
             return redirect("exchange:policy")
@@ -116,7 +110,7 @@ def member_list(request):
         try:
             member = services.member_register(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("%(member)s is registered.") % {"member": member})
             return redirect("exchange:members")
@@ -140,7 +134,7 @@ def member_edit(request, pk: int):
         try:
             services.member_update(by=request.user, member=member, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("%(member)s is saved.") % {"member": member})
             return redirect("exchange:members")

@@ -9,6 +9,13 @@ from .middleware import client_address
 from .models import Office, Role, User
 
 
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: each message on its field, or above the form
+    when the field is not one of the form's."""
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
 class SignInForm(AuthenticationForm):
     """Django's sign-in form, refusing accounts and addresses with too many recent failures."""
 

@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("seizures.urls")),
     path("", include("exchange.urls")),
     path("", include("persons.urls")),
+    path("", include("indicators.urls")),
     path("healthz/", health.healthz, name="healthz"),
     path("readyz/", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from exchange.api import views as exchange_views
+from indicators.api import views as indicator_views
 from persons.api import views as person_views
 from seizures.api import imports as seizure_imports
 from seizures.api import views as seizure_views
@@ -20,6 +21,8 @@ router.register("businesses", person_views.BusinessViewSet, basename="business")
 router.register("conveyances", person_views.ConveyanceViewSet, basename="conveyance")
 router.register("links", person_views.CaseLinkViewSet, basename="case-link")
 router.register("seizure-imports", seizure_imports.SeizureImportViewSet, basename="seizure-import")
+router.register("indicators", indicator_views.IndicatorViewSet, basename="indicator")
+router.register("alerts", indicator_views.AlertViewSet, basename="alert")
 
 app_name = "api"
 urlpatterns = [

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "seizures",
     "exchange",
     "persons",
+    "indicators",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

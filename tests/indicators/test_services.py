@@ -21,7 +21,8 @@ def test_an_officer_saves_criteria_as_an_indicator_and_it_is_audited(fj_officer,
         criteria={**criteria(), "route_country": "PE", "q": "  suitcase "},
     )
     assert indicator.owner == fj_officer
-    assert indicator.is_active and indicator.activated_at is not None
+    assert indicator.is_active
+    assert indicator.activated_at is not None
     # Stored in the search form's order, trimmed, as strings of the query parameters.
     assert list(indicator.criteria) == ["q", "commodity", "transport_mode", "route_country"]
     assert indicator.criteria["q"] == "suitcase"
@@ -119,7 +120,8 @@ def test_only_the_owner_or_a_supervisor_changes_it(
             _update(indicator, by=outsider, name="Taken over")
     renamed = _update(indicator, by=fj_officer, name="Cocaine, air passengers")
     changed = _update(renamed, by=fj_supervisor, is_active=False)
-    assert changed.name == "Cocaine, air passengers" and not changed.is_active
+    assert changed.name == "Cocaine, air passengers"
+    assert not changed.is_active
     actions = list(
         AuditEntry.objects.filter(object_type="indicators.indicator")
         .order_by("sequence")

@@ -39,98 +39,89 @@ def indicator_list(request):
     )
 
 
-def _save(request, *, indicator, form, criteria_form_):
-    """Call the service with the submitted form; the refusal lands on the forms."""
-    data = form.cleaned_data
-    values = {
-        "name": data["name"],
-        "rationale": data["rationale"],
-        "criteria": criteria_from_post(request.POST),
-        "recipients": data["recipients"],
-    }
-    try:
-        if indicator is None:
-            return services.indicator_create(by=request.user, **values)
-        return services.indicator_update(
-            by=request.user, indicator=indicator, is_active=data["is_active"], **values
-        )
-    except ValidationError as error:
-        add_service_errors(form, error)
-        for message in error.message_dict.get("criteria", []):
-            criteria_form_.add_error(None, message)
-    return None
+def _form_page(request, *, indicator, initial: dict, criteria: dict, saved_message: str):
+    """The form of a new (``indicator`` None) or existing indicator. Shown with ``initial``
+    and ``criteria``; submitted, it calls the service, and its refusal lands on the forms
+    with what was typed kept."""
+    user = request.user
+    recipients = selectors.recipient_choices(user=user)
+    editing = indicator is not None
+    if request.method == "POST":
+        form = IndicatorForm(request.POST, recipients=recipients, editing=editing)
+        criteria_form_ = criteria_form(request.POST, user=user)
+        if form.is_valid():
+            data = form.cleaned_data
+            values = {
+                "name": data["name"],
+                "rationale": data["rationale"],
+                "criteria": criteria_from_post(request.POST),
+                "recipients": data["recipients"],
+            }
+            try:
+                if editing:
+                    saved = services.indicator_update(
+                        by=user, indicator=indicator, is_active=data["is_active"], **values
+                    )
+                else:
+                    saved = services.indicator_create(by=user, **values)
+            except ValidationError as error:
+                add_service_errors(form, error)
+                for message in error.message_dict.get("criteria", []):
+                    criteria_form_.add_error(None, message)
+            else:
+                messages.success(request, saved_message)
+                return redirect("indicators:detail", pk=saved.pk)
+        status = 400
+    else:
+        form = IndicatorForm(recipients=recipients, editing=editing, initial=initial)
+        criteria_form_ = criteria_form(criteria_data(criteria) if criteria else None, user=user)
+        if criteria:
+            # Parameters carried from the search that cannot be criteria are said at once.
+            try:
+                criteria_clean(criteria, user=user)
+            except ValidationError as error:
+                for message in error.message_dict["criteria"]:
+                    criteria_form_.add_error(None, message)
+        status = 200
+    return render(
+        request,
+        "indicators/form.html",
+        {"form": form, "criteria_form": criteria_form_, "indicator": indicator},
+        status=status,
+    )
 
 
 @login_required
 def indicator_new(request):
     """A new indicator, its criteria those of the seizure search it was saved from (the
     search's query parameters, carried by its "Save as indicator" link)."""
-    user = request.user
-    if not rights.can_create(user):
+    if not rights.can_create(request.user):
         raise PermissionDenied(_("Only officers and supervisors create risk indicators."))
-    recipients = selectors.recipient_choices(user=user)
-    if request.method == "POST":
-        form = IndicatorForm(request.POST, recipients=recipients, editing=False)
-        criteria = criteria_form(request.POST, user=user)
-        if form.is_valid():
-            indicator = _save(request, indicator=None, form=form, criteria_form_=criteria)
-            if indicator is not None:
-                messages.success(request, _("The indicator is saved and watches new records."))
-                return redirect("indicators:detail", pk=indicator.pk)
-        status = 400
-    else:
-        searched = {k: v for k, v in request.GET.items() if k not in NOT_CRITERIA | {"page"}}
-        form = IndicatorForm(recipients=recipients, editing=False, initial={"recipients": [user]})
-        criteria = criteria_form(criteria_data(searched) if searched else None, user=user)
-        if searched:
-            try:
-                criteria_clean(searched, user=user)
-            except ValidationError as error:
-                for message in error.message_dict["criteria"]:
-                    criteria.add_error(None, message)
-        status = 200
-    return render(
+    return _form_page(
         request,
-        "indicators/form.html",
-        {"form": form, "criteria_form": criteria, "indicator": None},
-        status=status,
+        indicator=None,
+        initial={"recipients": [request.user]},
+        criteria={k: v for k, v in request.GET.items() if k not in NOT_CRITERIA | {"page"}},
+        saved_message=_("The indicator is saved and watches new records."),
     )
 
 
 @login_required
 def indicator_edit(request, pk: int):
-    user = request.user
-    indicator = selectors.indicator_get(user=user, pk=pk)
-    if not rights.can_change(user, indicator):
+    indicator = selectors.indicator_get(user=request.user, pk=pk)
+    if not rights.can_change(request.user, indicator):
         raise PermissionDenied(_("Only its owner or a supervisor changes this indicator."))
-    recipients = selectors.recipient_choices(user=user)
-    if request.method == "POST":
-        form = IndicatorForm(request.POST, recipients=recipients, editing=True)
-        criteria = criteria_form(request.POST, user=user)
-        if form.is_valid():
-            saved = _save(request, indicator=indicator, form=form, criteria_form_=criteria)
-            if saved is not None:
-                messages.success(request, _("The indicator is saved."))
-                return redirect("indicators:detail", pk=saved.pk)
-        status = 400
-    else:
-        form = IndicatorForm(
-            recipients=recipients,
-            editing=True,
-            initial={
-                "name": indicator.name,
-                "rationale": indicator.rationale,
-                "recipients": list(indicator.recipients.all()),
-                "is_active": indicator.is_active,
-            },
-        )
-        criteria = criteria_form(criteria_data(indicator.criteria), user=user)
-        status = 200
-    return render(
+    return _form_page(
         request,
-        "indicators/form.html",
-        {"form": form, "criteria_form": criteria, "indicator": indicator},
-        status=status,
+        indicator=indicator,
+        initial={
+            "name": indicator.name,
+            "rationale": indicator.rationale,
+            "recipients": list(indicator.recipients.all()),
+            "is_active": indicator.is_active,
+        },
+        criteria=indicator.criteria,
+        saved_message=_("The indicator is saved."),
     )
 
 

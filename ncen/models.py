@@ -294,6 +294,7 @@ class Notification(models.Model):
         SUBMITTED = "submitted", _("Submitted for your review")
         RETURNED = "returned", _("Returned to you")
         APPROVED = "approved", _("Approved")
+        INDICATOR_HIT = "indicator_hit", _("Matches a risk indicator")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("persons.urls")),
     path("", include("reports.urls")),
     path("", include("analysis.urls")),
+    path("", include("indicators.urls")),
     path("healthz/", health.healthz, name="healthz"),
     path("readyz/", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -22,6 +22,7 @@ from exchange.models import SharingDecision
 from exchange.outbox import outbox_add_approval, outbox_add_withdrawal
 from exchange.selectors import sharing_policy
 from exchange.services import validate_decision
+from indicators.services import indicators_check_on_commit
 from ncen import audit
 from ncen.audit import Action
 from ncen.bulk import copy_insert
@@ -834,6 +835,7 @@ def seizure_submit(*, by, seizure: Seizure) -> Seizure:
     locked.save(update_fields=TRANSITION_FIELDS)
     _transition_audit(by=by, seizure=locked, action=Action.SEIZURE_SUBMITTED, before=before)
     _notify_supervisors(seizure=locked, by=by)
+    indicators_check_on_commit(by=by, seizure=locked)
     return locked
 
 
@@ -906,6 +908,7 @@ def seizure_approve(
     )
     _notify_creator(seizure=locked, by=by, kind=Notification.Kind.APPROVED)
     outbox_add_approval(by=by, seizure=locked, approval=approval)
+    indicators_check_on_commit(by=by, seizure=locked)
     return approval
 
 

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 from analysis.api import views as analysis_views
 from exchange.api import regional as regional_views
 from exchange.api import views as exchange_views
+from indicators.api import views as indicator_views
 from persons.api import views as person_views
 from reports.api import views as report_views
 from seizures.api import imports as seizure_imports
@@ -31,6 +32,8 @@ router.register(
 router.register(
     "received-records", regional_views.ReceivedRecordViewSet, basename="received-record"
 )
+router.register("indicators", indicator_views.IndicatorViewSet, basename="indicator")
+router.register("alerts", indicator_views.AlertViewSet, basename="alert")
 
 app_name = "api"
 urlpatterns = [

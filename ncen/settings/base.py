@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "persons",
     "reports",
     "analysis",
+    "indicators",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

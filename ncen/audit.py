@@ -76,6 +76,8 @@ class Action(models.TextChoices):
     DUPLICATE_JUDGED = "duplicate_judged", _("Possible duplicate judged")
     PERSONS_MERGED = "persons_merged", _("Persons merged")
     PERSONS_MERGE_UNDONE = "persons_merge_undone", _("Merge of persons undone")
+    BUSINESSES_MERGED = "businesses_merged", _("Businesses merged")
+    BUSINESSES_MERGE_UNDONE = "businesses_merge_undone", _("Merge of businesses undone")
     ADMIN_ADD = "admin_add", _("Added in Django admin")
     ADMIN_CHANGE = "admin_change", _("Changed in Django admin")
     ADMIN_DELETE = "admin_delete", _("Deleted in Django admin")

@@ -14,9 +14,15 @@ from . import services
     retry_jitter=True,
     max_retries=5,
 )
-def find_duplicate_persons() -> dict:
-    """Nightly: list each administration's likely duplicate persons for supervisors."""
+def find_duplicates() -> dict:
+    """Nightly: list each administration's likely duplicate persons and businesses for
+    supervisors."""
     return {
-        administration.code: services.duplicate_pairs_find(administration_id=administration.pk)
-        for administration in Administration.objects.order_by("pk")
+        kind: {
+            administration.code: services.duplicate_pairs_find(
+                kind=kind, administration_id=administration.pk
+            )
+            for administration in Administration.objects.order_by("pk")
+        }
+        for kind in services.DEDUPLICATIONS
     }

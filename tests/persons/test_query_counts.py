@@ -138,3 +138,23 @@ def test_the_duplicates_queue_is_pinned(fj_supervisor):
     assert _queries(client, "/persons/duplicates/") == 11
     twins(6, 2)
     assert _queries(client, "/persons/duplicates/") == 11
+
+
+def test_the_business_duplicates_queue_is_pinned(fj_supervisor):
+    from persons.tasks import find_duplicates
+
+    client = signed_in_client(fj_supervisor)
+
+    def twins(count, start):
+        for n in range(start, start + count):
+            for name in (f"Lautoka Freight {n} Ltd", f"Lautoka Freight {n} Limited"):
+                services.business_create(
+                    by=fj_supervisor, values={"name": name, "registration_number": f"FJ{n:06d}"}
+                )
+        find_duplicates.apply()
+
+    twins(2, 0)
+    # 7 of its own, then the navigation's unread notifications and review queue count
+    assert _queries(client, "/businesses/duplicates/") == 9
+    twins(6, 2)
+    assert _queries(client, "/businesses/duplicates/") == 9

@@ -26,3 +26,15 @@ def find_duplicates() -> dict:
         }
         for kind in services.DEDUPLICATIONS
     }
+
+
+@app.task(
+    base=TrackedTask,
+    autoretry_for=(OperationalError,),
+    retry_backoff=60,
+    retry_jitter=True,
+    max_retries=5,
+)
+def prune_person_names() -> dict:
+    """Nightly: forget the names matching looks through that no person bears any more."""
+    return {"pruned": services.person_names_prune()}

@@ -270,6 +270,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "persons.tasks.find_duplicates",
         "schedule": crontab(hour=3, minute=0),
     },
+    "prune-person-names": {
+        "task": "persons.tasks.prune_person_names",
+        "schedule": crontab(hour=2, minute=45),
+    },
     # Whatever a lost message or a failed attempt left in the outbox is sent from here.
     "exchange-sweep-outbox": {
         "task": "exchange.tasks.sweep_outbox",

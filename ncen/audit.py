@@ -85,6 +85,8 @@ class Action(models.TextChoices):
     INDICATOR_DEACTIVATED = "indicator_deactivated", _("Risk indicator deactivated")
     INDICATOR_REACTIVATED = "indicator_reactivated", _("Risk indicator reactivated")
     INDICATOR_HIT = "indicator_hit", _("Record matched a risk indicator")
+    BUSINESSES_MERGED = "businesses_merged", _("Businesses merged")
+    BUSINESSES_MERGE_UNDONE = "businesses_merge_undone", _("Merge of businesses undone")
     ADMIN_ADD = "admin_add", _("Added in Django admin")
     ADMIN_CHANGE = "admin_change", _("Changed in Django admin")
     ADMIN_DELETE = "admin_delete", _("Deleted in Django admin")

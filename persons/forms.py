@@ -153,12 +153,17 @@ class LinkForm(forms.Form):
 
 
 class JudgementForm(forms.Form):
-    judgement = forms.ChoiceField(
-        label=_("Judgement"),
-        choices=[
-            (DuplicatePair.Judgement.SAME, _("Same person: merge")),
-            (DuplicatePair.Judgement.DIFFERENT, _("Different persons")),
-            (DuplicatePair.Judgement.UNSURE, _("Unsure")),
-        ],
-        widget=forms.RadioSelect,
-    )
+    judgement = forms.ChoiceField(label=_("Judgement"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        Judgement = DuplicatePair.Judgement
+        same, different = {
+            "person": (_("Same person: merge"), _("Different persons")),
+            "business": (_("Same business: merge"), _("Different businesses")),
+        }[kind]
+        self.fields["judgement"].choices = [
+            (Judgement.SAME, same),
+            (Judgement.DIFFERENT, different),
+            (Judgement.UNSURE, _("Unsure")),
+        ]

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from .keys import identifier_key, phone_keys
 from .models import Business
-from .services import BUSINESS_NAME_KEY_SQL, PERSON_NAME_KEY_SQL
+from .services import BUSINESS_NAME_KEY_SQL, PERSON_NAME_KEY_SQL, PERSON_NAMES_ADD_SQL
 
 GIVEN = {
     "FJ": [
@@ -649,6 +649,7 @@ def load_persons(*, administration, created_by: int, people: list[dict]) -> int:
             f"INSERT INTO persons_person ({columns}, name_key) "  # noqa: S608 - constant SQL
             f"SELECT {columns}, {PERSON_NAME_KEY_SQL} FROM generate_person AS p"
         )
+        cursor.execute(PERSON_NAMES_ADD_SQL, [ids])
         with cursor.cursor.copy(
             f"COPY persons_identitydocument ({', '.join(DOCUMENT_COLUMNS)}) FROM STDIN"
         ) as copy:

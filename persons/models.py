@@ -1,5 +1,5 @@
 """Nominal records: suspected persons, businesses and recurring conveyances, the links that
-tie them to cases, and the deduplication judgements made on persons.
+tie them to cases, and the deduplication judgements made on persons and businesses.
 
 Every record belongs to one administration. Identifiers (document numbers, phones,
 registration numbers) are kept twice: as written, and as a key without spaces or
@@ -26,6 +26,7 @@ from .querysets import (
     CaseLinkQuerySet,
     ConveyanceQuerySet,
     DuplicatePairQuerySet,
+    PersonNameQuerySet,
     PersonQuerySet,
 )
 
@@ -124,6 +125,8 @@ class Person(NominalRecord):
             models.Index(fields=["administration", "family_name", "given_names", "id"]),
             GinIndex(fields=["phone_keys"], name="person_phone_keys_gin"),
             GinIndex(fields=["name_key"], name="person_name_trgm", opclasses=["gin_trgm_ops"]),
+            # The second step of matching: the persons bearing the names found in PersonName.
+            models.Index(fields=["administration", "name_key"], name="person_name_key_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -148,6 +151,32 @@ class Person(NominalRecord):
         if self.birth_date:
             return self.birth_date.isoformat()
         return str(self.birth_year or "")
+
+
+class PersonName(models.Model):
+    """Each distinct ``Person.name_key`` of an administration, once. Matching looks for
+    similar names here first: a million persons bear about 400,000 names, and this narrow
+    table stays in memory where rechecking the persons' own rows read the disk. The
+    services add a person's name when they write it; the nightly task removes names that
+    no person bears any more (until then such a name leads to no one)."""
+
+    administration = models.ForeignKey(Administration, on_delete=models.CASCADE, related_name="+")
+    name_key = models.TextField()
+
+    objects = PersonNameQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["administration", "name_key"], name="person_name_unique"
+            )
+        ]
+        indexes = [
+            GinIndex(fields=["name_key"], name="person_name_name_trgm", opclasses=["gin_trgm_ops"])
+        ]
+
+    def __str__(self) -> str:
+        return self.name_key
 
 
 class IdentityDocument(models.Model):
@@ -203,6 +232,15 @@ class Business(NominalRecord):
     addresses = _lines(_("addresses"), max_length=500)
     phones = _lines(_("phone numbers"), max_length=40)
     email = models.EmailField(_("e-mail"), blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("merged into"),
+    )
     registration_key = models.CharField(max_length=60, editable=False, db_index=True)
     tax_key = models.CharField(max_length=60, editable=False, db_index=True)
     phone_keys = ArrayField(models.CharField(max_length=40), default=list, editable=False)
@@ -311,19 +349,17 @@ class CaseLink(models.Model):
         return self.person or self.business or self.conveyance
 
 
-class DuplicatePair(models.Model):
-    """Two persons of one administration that may be the same; ``first`` has the lower id,
-    so that a pair is stored once whichever way round it was found."""
+class DuplicatePairBase(models.Model):
+    """Two records of one administration that may be the same; ``first`` (declared by each
+    kind) has the lower id, so that a pair is stored once whichever way round it was found."""
 
     class Judgement(models.TextChoices):
         PROPOSED = "proposed", _("Not judged yet")
-        SAME = "same", _("Same person")
-        DIFFERENT = "different", _("Different persons")
+        SAME = "same", _("Same")
+        DIFFERENT = "different", _("Different")
         UNSURE = "unsure", _("Unsure")
 
     administration = models.ForeignKey(Administration, on_delete=models.CASCADE, related_name="+")
-    first = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
-    second = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     # The reasons are worked out again when the pair is shown (in the reader's language),
     # from the records as they are then and this similarity of their names.
     name_similarity = models.FloatField(default=0)
@@ -339,29 +375,52 @@ class DuplicatePair(models.Model):
     objects = DuplicatePairQuerySet.as_manager()
 
     class Meta:
+        abstract = True
         ordering = ["-name_similarity", "id"]
-        verbose_name = _("possible duplicate")
-        verbose_name_plural = _("possible duplicates")
-        constraints = [
-            models.UniqueConstraint(fields=["first", "second"], name="duplicate_pair_unique"),
-            models.CheckConstraint(
-                condition=Q(first__lt=models.F("second")), name="duplicate_pair_ordered"
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.first_id} / {self.second_id}: {self.judgement}"
 
 
-class PersonMerge(models.Model):
-    """What a merge moved from one person to another, so that it can be undone exactly."""
+def _pair_constraints(prefix: str) -> list:
+    return [
+        models.UniqueConstraint(fields=["first", "second"], name=f"{prefix}_pair_unique"),
+        models.CheckConstraint(
+            condition=Q(first__lt=models.F("second")), name=f"{prefix}_pair_ordered"
+        ),
+    ]
 
-    kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    pair = models.ForeignKey(DuplicatePair, on_delete=models.SET_NULL, null=True, related_name="+")
+
+class DuplicatePair(DuplicatePairBase):
+    """Two persons that may be one."""
+
+    first = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+
+    class Meta(DuplicatePairBase.Meta):
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        constraints = _pair_constraints("duplicate")
+
+
+class BusinessDuplicatePair(DuplicatePairBase):
+    """Two businesses that may be one."""
+
+    first = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="+")
+
+    class Meta(DuplicatePairBase.Meta):
+        verbose_name = _("possible duplicate business")
+        verbose_name_plural = _("possible duplicate businesses")
+        constraints = _pair_constraints("business_duplicate")
+
+
+class MergeBase(models.Model):
+    """What a merge moved from one record to another (``kept`` and ``merged``, declared by
+    each kind), so that it can be undone exactly."""
+
     link_ids = ArrayField(models.BigIntegerField(), default=list)
-    document_ids = ArrayField(models.BigIntegerField(), default=list)
-    kept_before = models.JSONField(help_text="The kept person's list fields before the merge.")
+    kept_before = models.JSONField(help_text="The kept record's fields before the merge.")
     merged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -372,7 +431,23 @@ class PersonMerge(models.Model):
     undone_at = models.DateTimeField(null=True)
 
     class Meta:
+        abstract = True
         ordering = ["-merged_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.merged_id} into {self.kept_id}"
+
+
+class PersonMerge(MergeBase):
+    kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    pair = models.ForeignKey(DuplicatePair, on_delete=models.SET_NULL, null=True, related_name="+")
+    document_ids = ArrayField(models.BigIntegerField(), default=list)
+
+
+class BusinessMerge(MergeBase):
+    kept = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="+")
+    merged = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="+")
+    pair = models.ForeignKey(
+        BusinessDuplicatePair, on_delete=models.SET_NULL, null=True, related_name="+"
+    )

@@ -15,13 +15,21 @@ class _OwnAdministration(models.QuerySet):
         return self.filter(administration_id=user.administration_id)
 
 
-class PersonQuerySet(_OwnAdministration):
+class _MergeableQuerySet(_OwnAdministration):
     def current(self):
-        """Persons not merged into another."""
+        """Records not merged into another."""
         return self.filter(merged_into__isnull=True)
 
 
-class BusinessQuerySet(_OwnAdministration):
+class PersonQuerySet(_MergeableQuerySet):
+    pass
+
+
+class PersonNameQuerySet(_OwnAdministration):
+    pass
+
+
+class BusinessQuerySet(_MergeableQuerySet):
     pass
 
 

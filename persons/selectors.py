@@ -26,8 +26,9 @@ from .models import (
     DuplicatePair,
     IdentityDocument,
     Person,
-    PersonMerge,
+    PersonName,
 )
+from .services import DEDUPLICATIONS
 
 # How many candidates a match proposes at most, and how similar a name must be to be a
 # candidate (pg_trgm's word similarity, which the trigram index answers, 0 to 1). Below 0.6
@@ -35,6 +36,8 @@ from .models import (
 # persons; a name with one mistake stays above it (see bench/README.md).
 MATCH_LIMIT = 10
 NAME_THRESHOLD = 0.6
+# How many distinct names the first step of a name match keeps (see _persons_by_name).
+NAME_CANDIDATES = 30
 # The parts of the score. An identical document outweighs everything else together.
 SCORE_DOCUMENT = 100
 SCORE_PHONE = 60
@@ -81,12 +84,14 @@ def person_get(*, user, pk: int) -> Person:
 
 
 def business_list(*, user) -> QuerySet[Business]:
-    return Business.objects.visible_to(user)
+    return Business.objects.visible_to(user).current()
 
 
 def business_get(*, user, pk: int) -> Business:
+    """The business if ``user`` may see it, merged or not (its page says where to go)."""
     return get_object_or_404(
-        Business.objects.visible_to(user).select_related("created_by", "updated_by"), pk=pk
+        Business.objects.visible_to(user).select_related("merged_into", "created_by", "updated_by"),
+        pk=pk,
     )
 
 
@@ -115,34 +120,46 @@ def seizure_links(*, user, seizure: Seizure) -> list[CaseLink]:
     )
 
 
-def duplicate_pair_queue(*, user) -> QuerySet[DuplicatePair]:
-    """Pairs waiting for a judgement (or judged unsure), most likely first."""
-    persons = Person.objects.prefetch_related("documents")
+def duplicate_pair_queue(*, user, kind: str):
+    """Pairs of persons or businesses waiting for a judgement (or judged unsure), most
+    likely first."""
+    deduplication = DEDUPLICATIONS[kind]
+    records = deduplication.model.objects.all()
+    if kind == "person":
+        records = records.prefetch_related("documents")
+    judgement = deduplication.pair_model.Judgement
     return (
-        DuplicatePair.objects.visible_to(user)
+        deduplication.pair_model.objects.visible_to(user)
         .filter(
-            judgement__in=[DuplicatePair.Judgement.PROPOSED, DuplicatePair.Judgement.UNSURE],
+            judgement__in=[judgement.PROPOSED, judgement.UNSURE],
             first__merged_into__isnull=True,
             second__merged_into__isnull=True,
         )
-        .prefetch_related(Prefetch("first", persons), Prefetch("second", persons))
+        .prefetch_related(Prefetch("first", records), Prefetch("second", records))
     )
 
 
-def duplicate_pair_get(*, user, pk: int) -> DuplicatePair:
-    return get_object_or_404(DuplicatePair.objects.visible_to(user), pk=pk)
+def duplicate_pair_get(*, user, kind: str, pk: int):
+    return get_object_or_404(DEDUPLICATIONS[kind].pair_model.objects.visible_to(user), pk=pk)
 
 
-def person_merge_get(*, user, pk: int) -> PersonMerge:
+def record_merge_get(*, user, kind: str, pk: int):
+    deduplication = DEDUPLICATIONS[kind]
     return get_object_or_404(
-        PersonMerge.objects.filter(kept__in=Person.objects.visible_to(user)), pk=pk
+        deduplication.merge_model.objects.filter(
+            kept__in=deduplication.model.objects.visible_to(user)
+        ),
+        pk=pk,
     )
 
 
-def person_merges(*, user, person: Person):
-    """The merges into ``person`` that may still be undone."""
-    return PersonMerge.objects.filter(
-        kept=person, kept__in=Person.objects.visible_to(user), undone_at__isnull=True
+def record_merges(*, user, record):
+    """The merges into ``record`` (a person or a business) that may still be undone."""
+    deduplication = DEDUPLICATIONS[record._meta.model_name]
+    return deduplication.merge_model.objects.filter(
+        kept=record,
+        kept__in=deduplication.model.objects.visible_to(user),
+        undone_at__isnull=True,
     ).select_related("merged", "merged_by")
 
 
@@ -186,6 +203,24 @@ class Candidate:
         return ", ".join(self.reasons)
 
 
+def _agreement(probe: Probe, *, birth_date, birth_year, nationalities) -> tuple[int, list[str]]:
+    """What the date or year of birth and the nationality add to a person's score, and why."""
+    score, reasons = 0, []
+    if probe.birth_date and birth_date == probe.birth_date:
+        score += SCORE_BIRTH_DATE
+        reasons.append(_("same date of birth"))
+    elif probe.year and birth_year == probe.year:
+        score += SCORE_BIRTH_YEAR
+        reasons.append(_("same year of birth"))
+    elif probe.year and birth_year:
+        score += SCORE_BIRTH_DIFFERS
+        reasons.append(_("born %(year)d") % {"year": birth_year})
+    if probe.nationality and probe.nationality in nationalities:
+        score += SCORE_NATIONALITY
+        reasons.append(_("same nationality"))
+    return score, reasons
+
+
 def _score_person(person: Person, probe: Probe, similarity: float) -> Candidate:
     score, reasons = 0, []
     for document in person.documents.all():
@@ -201,27 +236,59 @@ def _score_person(person: Person, probe: Probe, similarity: float) -> Candidate:
     if probe.name and similarity:
         score += round(SCORE_NAME * similarity)
         reasons.append(_("name %(percent)d%% similar") % {"percent": round(similarity * 100)})
-    if probe.birth_date and person.birth_date == probe.birth_date:
-        score += SCORE_BIRTH_DATE
-        reasons.append(_("same date of birth"))
-    elif probe.year and person.birth_year == probe.year:
-        score += SCORE_BIRTH_YEAR
-        reasons.append(_("same year of birth"))
-    elif probe.year and person.birth_year:
-        score += SCORE_BIRTH_DIFFERS
-        reasons.append(_("born %(year)d") % {"year": person.birth_year})
-    if probe.nationality and probe.nationality in person.nationalities:
-        score += SCORE_NATIONALITY
-        reasons.append(_("same nationality"))
-    return Candidate(record=person, score=score, reasons=reasons, similarity=similarity)
+    agreement, why = _agreement(
+        probe,
+        birth_date=person.birth_date,
+        birth_year=person.birth_year,
+        nationalities=person.nationalities,
+    )
+    return Candidate(
+        record=person, score=score + agreement, reasons=reasons + why, similarity=similarity
+    )
+
+
+def _persons_by_name(visible: QuerySet[Person], user, probe: Probe, limit: int) -> dict:
+    """The ``limit`` persons whose names are closest to the probe's, birth and nationality
+    breaking ties: {id: similarity}.
+
+    Two steps: the closest distinct names first (PersonName, small enough to stay in memory;
+    its trigram index answers "%>" with the threshold set for this transaction), then the
+    persons bearing them (an index on the name key), ranked as the score will rank them."""
+    name = probe.name.strip()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+            [str(NAME_THRESHOLD)],
+        )
+        names = dict(
+            PersonName.objects.visible_to(user)
+            .filter(name_key__trigram_word_similar=_name_key(name))
+            .annotate(similarity=_name_similarity(name))
+            .order_by("-similarity", "name_key")
+            .values_list("name_key", "similarity")[:NAME_CANDIDATES]
+        )
+    if not names:
+        return {}
+    bearers = visible.filter(name_key__in=names).values_list(
+        "pk", "name_key", "birth_date", "birth_year", "nationalities"
+    )
+
+    def rank(row):
+        pk, key, birth_date, birth_year, nationalities = row
+        agreement, _why = _agreement(
+            probe, birth_date=birth_date, birth_year=birth_year, nationalities=nationalities
+        )
+        return (-(round(SCORE_NAME * names[key]) + agreement), -names[key], pk)
+
+    return {row[0]: names[row[1]] for row in sorted(bearers, key=rank)[:limit]}
 
 
 def person_match(*, user, probe: Probe, limit: int = MATCH_LIMIT, exclude=()) -> list[Candidate]:
     """Persons ``user`` may see who could be the one described, best first.
 
     Exact identifiers first (document numbers, phones: indexed keys), then names by trigram
-    word similarity on the unaccented name key (a GIN index keeps it fast at a million
-    persons), then date of birth and nationality move candidates up or down."""
+    word similarity on the unaccented name key (distinct names first, see _persons_by_name),
+    then date of birth and nationality move candidates up or down."""
     visible = Person.objects.visible_to(user).current().exclude(pk__in=exclude)
     ids: set[int] = set()
     if probe.document_keys:
@@ -239,18 +306,7 @@ def person_match(*, user, probe: Probe, limit: int = MATCH_LIMIT, exclude=()) ->
     similarity = {}
     name = probe.name.strip()
     if name:
-        with transaction.atomic(), connection.cursor() as cursor:
-            # A threshold for this transaction only; the index answers "%>" with it.
-            cursor.execute(
-                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
-                [str(NAME_THRESHOLD)],
-            )
-            similarity = dict(
-                visible.filter(name_key__trigram_word_similar=_name_key(name))
-                .annotate(similarity=_name_similarity(name))
-                .order_by("-similarity", "pk")
-                .values_list("pk", "similarity")[: limit * 3]
-            )
+        similarity = _persons_by_name(visible, user, probe, limit * 3)
         if ids:
             similarity |= dict(
                 visible.filter(pk__in=ids - set(similarity))
@@ -276,20 +332,38 @@ def probe_of(person: Person) -> Probe:
     )
 
 
-def pair_explained(*, pair: DuplicatePair) -> Candidate:
+def pair_explained(*, pair) -> Candidate:
     """Why the pair was proposed, worked out from the records as they are now."""
-    return _score_person(pair.second, probe_of(pair.first), pair.name_similarity)
+    if isinstance(pair, DuplicatePair):
+        return _score_person(pair.second, probe_of(pair.first), pair.name_similarity)
+    keys = {pair.first.registration_key, pair.first.tax_key} - {""}
+    return _score_business(pair.second, keys, pair.name_similarity)
+
+
+def _score_business(business: Business, keys: set[str], similarity: float) -> Candidate:
+    score, reasons = 0, []
+    if keys & {business.registration_key, business.tax_key}:
+        score += SCORE_DOCUMENT
+        reasons.append(_("same registration or tax number"))
+    if similarity:
+        score += round(SCORE_NAME * similarity)
+        reasons.append(_("name %(percent)d%% similar") % {"percent": round(similarity * 100)})
+    return Candidate(record=business, score=score, reasons=reasons, similarity=similarity)
 
 
 def business_match(*, user, name: str, identifier: str = "", limit: int = MATCH_LIMIT):
-    """Businesses by registration or tax number (exact) and by name (trigram)."""
+    """Businesses by registration or tax number (exact) and by name (trigram). A number
+    borne by a business merged into another proposes the one it was merged into."""
     visible = Business.objects.visible_to(user)
     key = identifier_key(identifier)
     exact = set()
     if key:
-        exact = set(
-            visible.filter(Q(registration_key=key) | Q(tax_key=key)).values_list("pk", flat=True)
-        )
+        exact = {
+            kept or pk
+            for pk, kept in visible.filter(Q(registration_key=key) | Q(tax_key=key)).values_list(
+                "pk", "merged_into_id"
+            )
+        }
     similarity = {}
     if name.strip():
         with transaction.atomic(), connection.cursor() as cursor:
@@ -298,30 +372,18 @@ def business_match(*, user, name: str, identifier: str = "", limit: int = MATCH_
                 [str(NAME_THRESHOLD)],
             )
             similarity = dict(
-                visible.filter(Q(name_key__trigram_word_similar=_name_key(name)) | Q(pk__in=exact))
+                visible.current()
+                .filter(Q(name_key__trigram_word_similar=_name_key(name)) | Q(pk__in=exact))
                 .annotate(similarity=_name_similarity(name.strip()))
                 .order_by("-similarity", "pk")
                 .values_list("pk", "similarity")[: limit * 3]
             )
-    candidates = []
-    for business in visible.filter(pk__in=exact | set(similarity)):
-        score, reasons = 0, []
-        if business.pk in exact:
-            score += SCORE_DOCUMENT
-            reasons.append(_("same registration or tax number"))
-        if similarity.get(business.pk):
-            score += round(SCORE_NAME * similarity[business.pk])
-            reasons.append(
-                _("name %(percent)d%% similar") % {"percent": round(similarity[business.pk] * 100)}
-            )
-        candidates.append(
-            Candidate(
-                record=business,
-                score=score,
-                reasons=reasons,
-                similarity=similarity.get(business.pk, 0.0),
-            )
+    candidates = [
+        _score_business(
+            business, {key} if business.pk in exact else set(), similarity.get(business.pk, 0.0)
         )
+        for business in visible.filter(pk__in=exact | set(similarity))
+    ]
     candidates.sort(key=lambda c: (-c.score, -c.similarity, c.record.pk))
     return candidates[:limit]
 

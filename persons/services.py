@@ -3,6 +3,8 @@ on possible duplicates. Each checks rights inside its transaction, validates the
 record, keeps the matching keys current and writes its audit entry."""
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -11,6 +13,7 @@ from django.db import connection, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ncen import audit
 from ncen.audit import Action
@@ -22,6 +25,8 @@ from . import rights
 from .keys import identifier_key, phone_keys
 from .models import (
     Business,
+    BusinessDuplicatePair,
+    BusinessMerge,
     CaseLink,
     Conveyance,
     DuplicatePair,
@@ -72,6 +77,26 @@ BUSINESS_NAME_KEY_SQL = (
     "ncen_unaccent(lower(concat_ws(' ', b.name, "
     "NULLIF(array_to_string(b.trading_names, ' '), ''))))"
 )
+
+# The names of these persons (ids) among the distinct names matching searches first.
+PERSON_NAMES_ADD_SQL = """
+    INSERT INTO persons_personname (administration_id, name_key)
+    SELECT DISTINCT administration_id, name_key FROM persons_person WHERE id = ANY(%s)
+    ON CONFLICT DO NOTHING
+"""
+
+
+@transaction.atomic
+def person_names_prune() -> int:
+    """Forget the names no person bears any more (renamed, merged); return how many."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """DELETE FROM persons_personname AS n WHERE NOT EXISTS (
+                   SELECT 1 FROM persons_person AS p
+                   WHERE p.administration_id = n.administration_id AND p.name_key = n.name_key
+                     AND p.merged_into_id IS NULL)"""
+        )
+        return cursor.rowcount
 
 
 def _only(values: dict, fields) -> dict:
@@ -155,6 +180,7 @@ def _refresh_person_keys(person: Person) -> None:
             "phone_keys = %s WHERE p.id = %s",
             [phone_keys(person.phones), person.pk],
         )
+        cursor.execute(PERSON_NAMES_ADD_SQL, [[person.pk]])
 
 
 def _set_photo(person: Person, photo) -> None:
@@ -277,7 +303,7 @@ def business_create(*, by, values: dict) -> Business:
 def business_update(*, by, business: Business, values: dict) -> Business:
     rights.require_recorder(by)
     try:
-        locked = Business.objects.visible_to(by).select_for_update().get(pk=business.pk)
+        locked = Business.objects.visible_to(by).current().select_for_update().get(pk=business.pk)
     except Business.DoesNotExist:
         raise PermissionDenied(_("You cannot edit this business.")) from None
     before = audit.snapshot(locked, BUSINESS_FIELDS)
@@ -410,8 +436,8 @@ def link_add(
         target = LINK_TARGETS[kind].objects.visible_to(by).select_for_update().get(pk=target.pk)
     except ObjectDoesNotExist:
         raise PermissionDenied(_("You cannot link this record.")) from None
-    if isinstance(target, Person) and target.merged_into_id:
-        raise ValidationError(_("This person was merged into another record; link that one."))
+    if getattr(target, "merged_into_id", None):
+        raise ValidationError(_("This record was merged into another; link that one."))
     if offence is not None and offence.seizure_id != seizure.pk:
         raise ValidationError({"offence": [_("Choose an offence of this seizure.")]})
     locked, status_before = seizure_services.seizure_links_change(by=by, seizure=seizure)
@@ -467,27 +493,28 @@ def link_remove(*, by, link: CaseLink) -> None:
 
 # --- Duplicates: judgement, merge, undo ---------------------------------------------------
 
-
 # Two names at least this similar (pg_trgm similarity) make a possible pair.
 DUPLICATE_NAME_THRESHOLD = 0.6
 DUPLICATE_BATCH = 1000
 
-# Pairs of persons not merged that share a document number, or whose names are similar and
-# whose years of birth do not disagree. UNION ALL, not UNION, so that LIMIT stops the scan
-# once a batch is found; a pair found both ways is stored once (ON CONFLICT DO NOTHING).
 # The name similarity the match shows (persons.selectors._name_similarity), between the two.
 _PAIR_SIMILARITY = (
     "(word_similarity(a.name_key, b.name_key) + similarity(a.name_key, b.name_key)) / 2"
 )
-_CANDIDATE_PAIRS_SQL = f"""
+_CURRENT_PAIR = """a.administration_id = %(administration)s
+      AND a.merged_into_id IS NULL AND b.merged_into_id IS NULL"""
+
+# Pairs of records not merged that share an identifier, or whose names are similar and whose
+# other facts do not disagree. UNION ALL, not UNION, so that LIMIT stops the scan once a
+# batch is found; a pair found both ways is stored once (ON CONFLICT DO NOTHING).
+_PERSON_PAIRS_SQL = f"""
     SELECT a.id, b.id, {_PAIR_SIMILARITY}
     FROM persons_person AS a
     JOIN persons_person AS b
       ON b.administration_id = a.administration_id AND b.id > a.id
      AND a.name_key %% b.name_key
      AND (a.birth_year IS NULL OR b.birth_year IS NULL OR a.birth_year = b.birth_year)
-    WHERE a.administration_id = %(administration)s
-      AND a.merged_into_id IS NULL AND b.merged_into_id IS NULL
+    WHERE {_CURRENT_PAIR}
     UNION ALL
     SELECT a.id, b.id, {_PAIR_SIMILARITY}
     FROM persons_identitydocument AS da
@@ -495,32 +522,140 @@ _CANDIDATE_PAIRS_SQL = f"""
       ON db.number_key = da.number_key AND db.person_id > da.person_id
     JOIN persons_person AS a ON a.id = da.person_id
     JOIN persons_person AS b ON b.id = db.person_id AND b.administration_id = a.administration_id
-    WHERE a.administration_id = %(administration)s
-      AND a.merged_into_id IS NULL AND b.merged_into_id IS NULL
+    WHERE {_CURRENT_PAIR}
+"""  # noqa: S608 - constant SQL
+# Businesses: the same registration or tax number, or similar names whose registration and
+# tax numbers do not disagree (two "Pacific Freight Ltd" registered under two numbers are two
+# companies).
+_BUSINESS_PAIRS_SQL = f"""
+    SELECT a.id, b.id, {_PAIR_SIMILARITY}
+    FROM persons_business AS a
+    JOIN persons_business AS b
+      ON b.administration_id = a.administration_id AND b.id > a.id
+     AND a.name_key %% b.name_key
+     AND (a.registration_key = '' OR b.registration_key = ''
+          OR a.registration_key = b.registration_key)
+     AND (a.tax_key = '' OR b.tax_key = '' OR a.tax_key = b.tax_key)
+    WHERE {_CURRENT_PAIR}
+    UNION ALL
+    SELECT a.id, b.id, {_PAIR_SIMILARITY}
+    FROM persons_business AS a
+    JOIN persons_business AS b
+      ON b.administration_id = a.administration_id AND b.id > a.id
+     AND ((a.registration_key <> '' AND b.registration_key = a.registration_key)
+          OR (a.tax_key <> '' AND b.tax_key = a.tax_key))
+    WHERE {_CURRENT_PAIR}
 """  # noqa: S608 - constant SQL
 
 
+@dataclass(frozen=True)
+class Deduplication:
+    """How records of one kind are paired, merged and unmerged: persons and businesses go
+    through the same services, which read what differs here."""
+
+    model: type
+    pair_model: type
+    merge_model: type
+    # The CaseLink field pointing to this kind; ``moved`` lists the other rows a merge moves
+    # over, as (the merge's list of their ids, model, field pointing to the record).
+    link_field: str
+    moved: tuple
+    name_field: str
+    alias_field: str
+    # Lists the merged record's values are added to (and an undo puts back), and fields
+    # the kept record takes from the merged one when it has none.
+    list_fields: tuple
+    filled_fields: tuple
+    candidates_sql: str
+    refresh_keys: Callable
+    merged_action: str
+    undone_action: str
+    merged_reason: str
+    undone_reason: str
+
+    def kept_before(self, kept) -> dict:
+        return audit.snapshot(kept, (*self.list_fields, *self.filled_fields))
+
+
+PERSONS = Deduplication(
+    model=Person,
+    pair_model=DuplicatePair,
+    merge_model=PersonMerge,
+    link_field="person",
+    moved=(("document_ids", IdentityDocument, "person"),),
+    name_field="full_name",
+    alias_field="aliases",
+    list_fields=MERGED_LIST_FIELDS,
+    filled_fields=("birth_date", "birth_year", "gender", "email", "occupation"),
+    candidates_sql=_PERSON_PAIRS_SQL,
+    refresh_keys=_refresh_person_keys,
+    merged_action=Action.PERSONS_MERGED,
+    undone_action=Action.PERSONS_MERGE_UNDONE,
+    merged_reason=gettext_noop("Persons merged: %(merged)s into %(kept)s."),
+    undone_reason=gettext_noop("Merge of persons undone: %(merged)s taken out of %(kept)s."),
+)
+BUSINESSES = Deduplication(
+    model=Business,
+    pair_model=BusinessDuplicatePair,
+    merge_model=BusinessMerge,
+    link_field="business",
+    moved=(),
+    name_field="name",
+    alias_field="trading_names",
+    list_fields=("trading_names", "addresses", "phones"),
+    # A registration or tax number the kept business already has stays on the merged record,
+    # where matching and correlation still find it (they follow ``merged_into``).
+    filled_fields=(
+        "kind",
+        "registration_number",
+        "registration_country",
+        "tax_id",
+        "email",
+    ),
+    candidates_sql=_BUSINESS_PAIRS_SQL,
+    refresh_keys=_refresh_business_keys,
+    merged_action=Action.BUSINESSES_MERGED,
+    undone_action=Action.BUSINESSES_MERGE_UNDONE,
+    merged_reason=gettext_noop("Businesses merged: %(merged)s into %(kept)s."),
+    undone_reason=gettext_noop("Merge of businesses undone: %(merged)s taken out of %(kept)s."),
+)
+DEDUPLICATIONS = {"person": PERSONS, "business": BUSINESSES}
+
+
+def _deduplication(record) -> Deduplication:
+    """The deduplication of a record, a pair or a merge, by its model."""
+    for deduplication in DEDUPLICATIONS.values():
+        if isinstance(
+            record, deduplication.model | deduplication.pair_model | deduplication.merge_model
+        ):
+            return deduplication
+    raise ValidationError(_("Only persons and businesses are merged."))
+
+
 @transaction.atomic
-def duplicate_pairs_find(*, administration_id: int) -> int:
-    """Store the administration's new possible duplicate pairs; return how many. A pair
-    already stored, judged or not, stays as it is: one judged different is never proposed
-    again."""
+def duplicate_pairs_find(*, kind: str, administration_id: int) -> int:
+    """Store the administration's new possible duplicate pairs of ``kind`` ("person" or
+    "business"); return how many. A pair already stored, judged or not, stays as it is: one
+    judged different is never proposed again."""
+    deduplication = DEDUPLICATIONS[kind]
+    pairs = deduplication.pair_model._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
             [str(DUPLICATE_NAME_THRESHOLD)],
         )
         cursor.execute(
-            f"""SELECT c.* FROM ({_CANDIDATE_PAIRS_SQL}) AS c (first_id, second_id, similarity)
-            WHERE NOT EXISTS (SELECT 1 FROM persons_duplicatepair AS d
+            f"""SELECT c.* FROM ({deduplication.candidates_sql})
+                   AS c (first_id, second_id, similarity)
+            WHERE NOT EXISTS (SELECT 1 FROM {pairs} AS d
                               WHERE d.first_id = c.first_id AND d.second_id = c.second_id)
             LIMIT %(limit)s""",  # noqa: S608 - constant SQL
             {"administration": administration_id, "limit": DUPLICATE_BATCH},
         )
         rows = cursor.fetchall()
-    created = DuplicatePair.objects.bulk_create(
+    created = deduplication.pair_model.objects.bulk_create(
         [
-            DuplicatePair(
+            deduplication.pair_model(
                 administration_id=administration_id,
                 first_id=first,
                 second_id=second,
@@ -534,17 +669,18 @@ def duplicate_pairs_find(*, administration_id: int) -> int:
 
 
 @transaction.atomic
-def pair_judge(*, by, pair: DuplicatePair, judgement: str, kept: Person | None = None):
-    """Store a supervisor's judgement; "same" merges the pair into ``kept`` (the first of
-    the pair unless said otherwise)."""
+def pair_judge(*, by, pair, judgement: str, kept=None):
+    """Store a supervisor's judgement on a pair of persons or businesses; "same" merges the
+    pair into ``kept`` (the first of the pair unless said otherwise)."""
     rights.require_judge(by)
+    pair_model = _deduplication(pair).pair_model
     try:
-        locked = DuplicatePair.objects.visible_to(by).select_for_update().get(pk=pair.pk)
-    except DuplicatePair.DoesNotExist:
+        locked = pair_model.objects.visible_to(by).select_for_update().get(pk=pair.pk)
+    except pair_model.DoesNotExist:
         raise PermissionDenied(_("You cannot judge this pair.")) from None
-    if judgement not in DuplicatePair.Judgement.values or judgement == "proposed":
+    if judgement not in pair_model.Judgement.values or judgement == "proposed":
         raise ValidationError({"judgement": [_("Choose same, different or unsure.")]})
-    if locked.judgement == DuplicatePair.Judgement.SAME:
+    if locked.judgement == pair_model.Judgement.SAME:
         raise ValidationError(_("This pair is already merged; undo the merge to judge again."))
     before = {"judgement": locked.judgement}
     locked.judgement, locked.judged_by, locked.judged_at = judgement, by, timezone.now()
@@ -556,42 +692,57 @@ def pair_judge(*, by, pair: DuplicatePair, judgement: str, kept: Person | None =
         before=before,
         after={"judgement": judgement, "first": locked.first_id, "second": locked.second_id},
     )
-    if judgement == DuplicatePair.Judgement.SAME:
+    if judgement == pair_model.Judgement.SAME:
         kept = kept or locked.first
         merged = locked.second if kept.pk == locked.first_id else locked.first
-        person_merge(by=by, kept=kept, merged=merged, pair=locked)
+        record_merge(by=by, kept=kept, merged=merged, pair=locked)
     return locked
 
 
-def _merge_lists(kept: Person, merged: Person) -> None:
-    for name in MERGED_LIST_FIELDS:
+def _merge_fields(deduplication: Deduplication, kept, merged) -> None:
+    for name in deduplication.list_fields:
         values = list(getattr(kept, name))
         for value in getattr(merged, name):
             if value not in values:
                 values.append(value)
         setattr(kept, name, values)
-    if merged.full_name not in kept.aliases and merged.full_name != kept.full_name:
-        kept.aliases = [*kept.aliases, merged.full_name]
-    for name in ("birth_date", "birth_year", "gender", "email", "occupation"):
-        if not getattr(kept, name) and getattr(merged, name):
-            setattr(kept, name, getattr(merged, name))
+    name, aliases = deduplication.name_field, deduplication.alias_field
+    merged_name = getattr(merged, name)
+    if merged_name not in getattr(kept, aliases) and merged_name != getattr(kept, name):
+        setattr(kept, aliases, [*getattr(kept, aliases), merged_name])
+    for field_name in deduplication.filled_fields:
+        if not getattr(kept, field_name) and getattr(merged, field_name):
+            setattr(kept, field_name, getattr(merged, field_name))
+
+
+def _seizures_links_moved(*, by, deduplication, link_ids, reason, kept, merged) -> None:
+    name = deduplication.name_field
+    seizure_services.seizures_links_moved(
+        by=by,
+        seizure_ids=list(
+            CaseLink.objects.filter(pk__in=link_ids).values_list("seizure_id", flat=True)
+        ),
+        reason=_(reason) % {"merged": getattr(merged, name), "kept": getattr(kept, name)},
+    )
 
 
 @transaction.atomic
-def person_merge(
-    *, by, kept: Person, merged: Person, pair: DuplicatePair | None = None
-) -> PersonMerge:
-    """Make ``merged`` part of ``kept``: its links and documents move over, its names become
-    aliases, its lists are added to the kept person's. ``merged`` stays, marked as merged,
-    so that the merge can be undone."""
+def record_merge(*, by, kept, merged, pair=None):
+    """Make ``merged`` part of ``kept`` (two persons or two businesses): its links (and a
+    person's documents) move over, its names become aliases or trading names, its lists are
+    added to the kept record's. ``merged`` stays, marked as merged, so that the merge can be
+    undone."""
     rights.require_judge(by)
+    if type(kept) is not type(merged):
+        raise ValidationError(_("Only two records of the same kind can be merged."))
     if kept.pk == merged.pk:
         raise ValidationError(_("A record cannot be merged with itself."))
     if kept.administration_id != merged.administration_id:
         raise ValidationError(_("Records of two administrations cannot be merged."))
+    deduplication = _deduplication(kept)
     locked = {
-        person.pk: person
-        for person in Person.objects.visible_to(by)
+        record.pk: record
+        for record in deduplication.model.objects.visible_to(by)
         .current()
         .select_for_update()
         .filter(pk__in=[kept.pk, merged.pk])
@@ -599,76 +750,92 @@ def person_merge(
     if len(locked) != 2:
         raise PermissionDenied(_("You cannot merge these records."))
     kept, merged = locked[kept.pk], locked[merged.pk]
-    merge = PersonMerge(
+    link_field = deduplication.link_field
+    merge = deduplication.merge_model(
         kept=kept,
         merged=merged,
         pair=pair,
-        link_ids=list(merged.links.values_list("pk", flat=True)),
-        document_ids=list(merged.documents.values_list("pk", flat=True)),
-        kept_before=audit.snapshot(
-            kept, (*MERGED_LIST_FIELDS, "birth_date", "birth_year", "gender", "email", "occupation")
-        ),
+        link_ids=list(CaseLink.objects.filter(**{link_field: merged}).values_list("pk", flat=True)),
+        kept_before=deduplication.kept_before(kept),
         merged_by=by,
     )
+    for ids, model, field_name in deduplication.moved:
+        setattr(
+            merge,
+            ids,
+            list(model.objects.filter(**{field_name: merged}).values_list("pk", flat=True)),
+        )
     merge.save()
-    CaseLink.objects.filter(pk__in=merge.link_ids).update(person=kept)
-    seizure_services.seizures_links_moved(
+    CaseLink.objects.filter(pk__in=merge.link_ids).update(**{link_field: kept})
+    _seizures_links_moved(
         by=by,
-        seizure_ids=CaseLink.objects.filter(pk__in=merge.link_ids).values("seizure_id"),
-        reason=_("Persons merged: %(merged)s into %(kept)s.")
-        % {"merged": merged.full_name, "kept": kept.full_name},
+        deduplication=deduplication,
+        link_ids=merge.link_ids,
+        reason=deduplication.merged_reason,
+        kept=kept,
+        merged=merged,
     )
-    IdentityDocument.objects.filter(pk__in=merge.document_ids).update(person=kept)
-    _merge_lists(kept, merged)
+    for ids, model, field_name in deduplication.moved:
+        model.objects.filter(pk__in=getattr(merge, ids)).update(**{field_name: kept})
+    _merge_fields(deduplication, kept, merged)
     kept.updated_by = by
     kept.save()
     merged.merged_into = kept
     merged.updated_by = by
     merged.save(update_fields=["merged_into", "updated_by", "updated_at"])
-    _refresh_person_keys(kept)
+    deduplication.refresh_keys(kept)
     audit.record(
-        action=Action.PERSONS_MERGED,
+        action=deduplication.merged_action,
         actor=by,
         target=kept,
         before=merge.kept_before,
         after={
             "merged": merged.pk,
             "links": merge.link_ids,
-            "documents": merge.document_ids,
-            **audit.snapshot(kept, MERGED_LIST_FIELDS),
+            **{ids: getattr(merge, ids) for ids, _model, _field in deduplication.moved},
+            **audit.snapshot(kept, deduplication.list_fields),
         },
     )
     return merge
 
 
 @transaction.atomic
-def person_merge_undo(*, by, merge: PersonMerge) -> PersonMerge:
-    """Give the merged person back its links and documents and the kept person its lists as
-    they were; the pair goes back to "unsure" for a second look."""
+def record_merge_undo(*, by, merge):
+    """Give the merged record back its links (and documents) and the kept record its fields
+    as they were; the pair goes back to "unsure" for a second look."""
     rights.require_judge(by)
+    deduplication = _deduplication(merge)
     try:
         merge = (
-            PersonMerge.objects.select_for_update()
-            .filter(kept__in=Person.objects.visible_to(by))
+            deduplication.merge_model.objects.select_for_update()
+            .filter(kept__in=deduplication.model.objects.visible_to(by))
             .get(pk=merge.pk)
         )
-    except PersonMerge.DoesNotExist:
+    except deduplication.merge_model.DoesNotExist:
         raise PermissionDenied(_("You cannot undo this merge.")) from None
     if merge.undone_at is not None:
         raise ValidationError(_("This merge was already undone."))
-    kept = Person.objects.select_for_update().get(pk=merge.kept_id)
-    merged = Person.objects.select_for_update().get(pk=merge.merged_id)
-    moved_back = CaseLink.objects.filter(pk__in=merge.link_ids, person=kept)
-    seizure_ids = list(moved_back.values_list("seizure_id", flat=True))
-    moved_back.update(person=merged)
-    seizure_services.seizures_links_moved(
-        by=by,
-        seizure_ids=seizure_ids,
-        reason=_("Merge of persons undone: %(merged)s taken out of %(kept)s.")
-        % {"merged": merged.full_name, "kept": kept.full_name},
+    records = deduplication.model.objects.select_for_update().in_bulk(
+        [merge.kept_id, merge.merged_id]
     )
-    IdentityDocument.objects.filter(pk__in=merge.document_ids, person=kept).update(person=merged)
-    before = audit.snapshot(kept, MERGED_LIST_FIELDS)
+    kept, merged = records[merge.kept_id], records[merge.merged_id]
+    link_field = deduplication.link_field
+    moved_back = CaseLink.objects.filter(pk__in=merge.link_ids, **{link_field: kept})
+    link_ids = list(moved_back.values_list("pk", flat=True))
+    moved_back.update(**{link_field: merged})
+    _seizures_links_moved(
+        by=by,
+        deduplication=deduplication,
+        link_ids=link_ids,
+        reason=deduplication.undone_reason,
+        kept=kept,
+        merged=merged,
+    )
+    for ids, model, field_name in deduplication.moved:
+        model.objects.filter(pk__in=getattr(merge, ids), **{field_name: kept}).update(
+            **{field_name: merged}
+        )
+    before = audit.snapshot(kept, deduplication.list_fields)
     for name, value in merge.kept_before.items():
         setattr(kept, name, value)
     kept.updated_by = by
@@ -677,15 +844,19 @@ def person_merge_undo(*, by, merge: PersonMerge) -> PersonMerge:
     merged.merged_into = None
     merged.updated_by = by
     merged.save(update_fields=["merged_into", "updated_by", "updated_at"])
-    _refresh_person_keys(kept)
+    deduplication.refresh_keys(kept)
+    # The merged record's name may have been forgotten as no current record's.
+    deduplication.refresh_keys(merged)
     merge.undone_by, merge.undone_at = by, timezone.now()
     merge.save(update_fields=["undone_by", "undone_at"])
     if merge.pair_id:
-        DuplicatePair.objects.filter(pk=merge.pair_id).update(
-            judgement=DuplicatePair.Judgement.UNSURE, judged_by=by, judged_at=merge.undone_at
+        deduplication.pair_model.objects.filter(pk=merge.pair_id).update(
+            judgement=deduplication.pair_model.Judgement.UNSURE,
+            judged_by=by,
+            judged_at=merge.undone_at,
         )
     audit.record(
-        action=Action.PERSONS_MERGE_UNDONE,
+        action=deduplication.undone_action,
         actor=by,
         target=kept,
         before=before,

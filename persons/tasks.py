@@ -14,9 +14,27 @@ from . import services
     retry_jitter=True,
     max_retries=5,
 )
-def find_duplicate_persons() -> dict:
-    """Nightly: list each administration's likely duplicate persons for supervisors."""
+def find_duplicates() -> dict:
+    """Nightly: list each administration's likely duplicate persons and businesses for
+    supervisors."""
     return {
-        administration.code: services.duplicate_pairs_find(administration_id=administration.pk)
-        for administration in Administration.objects.order_by("pk")
+        kind: {
+            administration.code: services.duplicate_pairs_find(
+                kind=kind, administration_id=administration.pk
+            )
+            for administration in Administration.objects.order_by("pk")
+        }
+        for kind in services.DEDUPLICATIONS
     }
+
+
+@app.task(
+    base=TrackedTask,
+    autoretry_for=(OperationalError,),
+    retry_backoff=60,
+    retry_jitter=True,
+    max_retries=5,
+)
+def prune_person_names() -> dict:
+    """Nightly: forget the names matching looks through that no person bears any more."""
+    return {"pruned": services.person_names_prune()}

@@ -271,9 +271,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ncen.tasks.deactivate_unused_accounts",
         "schedule": crontab(hour=2, minute=15),
     },
-    "find-duplicate-persons": {
-        "task": "persons.tasks.find_duplicate_persons",
+    "find-duplicates": {
+        "task": "persons.tasks.find_duplicates",
         "schedule": crontab(hour=3, minute=0),
+    },
+    "prune-person-names": {
+        "task": "persons.tasks.prune_person_names",
+        "schedule": crontab(hour=2, minute=45),
     },
     # Whatever a lost message or a failed attempt left in the outbox is sent from here.
     "exchange-sweep-outbox": {

@@ -92,7 +92,7 @@ def person_detail(request, pk: int):
     context = {
         "person": person,
         "cases": selectors.person_cases(user=request.user, person=person),
-        "merges": selectors.person_merges(user=request.user, person=person),
+        "merges": selectors.record_merges(user=request.user, record=person),
         "can_record": rights.can_record(request.user) and person.merged_into_id is None,
         "can_judge": rights.can_judge_duplicates(request.user),
     }
@@ -255,7 +255,9 @@ def business_detail(request, pk: int):
     context = {
         "business": business,
         "cases": selectors.business_cases(user=request.user, business=business),
-        "can_record": rights.can_record(request.user),
+        "merges": selectors.record_merges(user=request.user, record=business),
+        "can_record": rights.can_record(request.user) and business.merged_into_id is None,
+        "can_judge": rights.can_judge_duplicates(request.user),
     }
     return render(request, "persons/business_detail.html", context)
 

@@ -356,7 +356,7 @@ def test_a_merge_that_moves_an_approved_cases_link_sends_it_back(
 ):
     approval = _approve(case, fj_officer, fj_supervisor)
     kept = make_person(by=fj_officer, full_name="Josefa Ratuvou Jr", birth_year=1987)
-    merge = person_services.person_merge(by=fj_second_supervisor, kept=kept, merged=courier)
+    merge = person_services.record_merge(by=fj_second_supervisor, kept=kept, merged=courier)
     seizure = Seizure.objects.get(pk=case.pk)
     assert (seizure.status, seizure.last_approval_id) == ("submitted", approval.pk)
     assert seizure.updated_by == fj_second_supervisor
@@ -369,7 +369,7 @@ def test_a_merge_that_moves_an_approved_cases_link_sends_it_back(
     services.seizure_approve(
         by=fj_supervisor, seizure=seizure, expected_version=seizure.version, decision=decision()
     )
-    person_services.person_merge_undo(by=fj_supervisor, merge=merge)
+    person_services.record_merge_undo(by=fj_supervisor, merge=merge)
     assert Seizure.objects.get(pk=case.pk).status == "submitted"
     assert Person.objects.get(pk=courier.pk).links.get().seizure_id == case.pk
 

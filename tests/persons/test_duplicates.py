@@ -43,7 +43,7 @@ def twins(fj_officer):
 
 
 def _find() -> None:
-    tasks.find_duplicate_persons.apply()
+    tasks.find_duplicates.apply()
 
 
 def test_the_task_proposes_the_pair_once(twins):
@@ -107,7 +107,7 @@ def test_a_merge_can_be_undone(twins, fj_supervisor):
 
 def test_a_record_cannot_be_merged_with_itself(twins, fj_supervisor):
     with pytest.raises(ValidationError) as refused:
-        services.person_merge(by=fj_supervisor, kept=twins[0], merged=twins[0])
+        services.record_merge(by=fj_supervisor, kept=twins[0], merged=twins[0])
     assert refused.value.messages == ["A record cannot be merged with itself."]
     assert not PersonMerge.objects.exists()
 
@@ -115,7 +115,7 @@ def test_a_record_cannot_be_merged_with_itself(twins, fj_supervisor):
 def test_records_of_two_administrations_cannot_be_merged(twins, fj_supervisor, ws_officer):
     samoan = make_person(by=ws_officer, full_name="Josefa Ravulo")
     with pytest.raises(ValidationError) as refused:
-        services.person_merge(by=fj_supervisor, kept=twins[0], merged=samoan)
+        services.record_merge(by=fj_supervisor, kept=twins[0], merged=samoan)
     assert refused.value.messages == ["Records of two administrations cannot be merged."]
     assert not PersonMerge.objects.exists()
     samoan.refresh_from_db()

@@ -89,3 +89,17 @@ def test_the_match_endpoint_needs_something_to_match(fj_officer):
     assert response.json()["error"]["fields"]["q"] == [
         "Give a name, a document number or a phone number."
     ]
+
+
+def test_a_renamed_person_is_found_by_the_new_name_and_the_old_name_is_pruned(fj_officer, couriers):
+    from persons import services, tasks
+    from persons.models import PersonName
+
+    person = couriers["other"]
+    services.person_update(by=fj_officer, person=person, values={"full_name": "Litia Vakaloloma"})
+    candidates = person_match(user=fj_officer, probe=Probe(name="Litia Vakalolama"))
+    assert candidates[0].record == person
+    assert person_match(user=fj_officer, probe=Probe(name="Litia Naivalu")) == []
+    assert tasks.prune_person_names.apply().get() == {"pruned": 1}
+    assert not PersonName.objects.filter(name_key="litia naivalu").exists()
+    assert PersonName.objects.filter(name_key="litia vakaloloma").exists()

@@ -62,9 +62,9 @@ def test_list_pages_are_pinned(fj_officer, path, pinned):
         ("/api/v1/conveyances/", 3),
         ("/api/v1/links/", 3),
         # Token, documents, then the names in a savepoint that sets the trigram threshold
-        # (savepoint, threshold, names, release), the exact matches' similarity, the
-        # candidates and their documents.
-        ("/api/v1/persons/match/?q=josefa+ravulo&document=FJ000001", 8),
+        # (savepoint, threshold, distinct names, release), the persons bearing them, the
+        # exact matches' similarity, the candidates and their documents.
+        ("/api/v1/persons/match/?q=josefa+ravulo&document=FJ000001", 9),
         ("/api/v1/businesses/match/?q=lautoka+freight", 6),
     ],
 )
@@ -122,7 +122,7 @@ def test_the_person_page_is_pinned_however_many_cases(fj_officer):
 
 
 def test_the_duplicates_queue_is_pinned(fj_supervisor):
-    from persons.tasks import find_duplicate_persons
+    from persons.tasks import find_duplicates
 
     client = signed_in_client(fj_supervisor)
 
@@ -131,10 +131,30 @@ def test_the_duplicates_queue_is_pinned(fj_supervisor):
             number = {"kind": "passport", "number": f"FJ{n:06d}"}
             make_person(by=fj_supervisor, full_name=f"Josefa Ravulo {n}", documents=[number])
             make_person(by=fj_supervisor, full_name=f"Josefa Ravula {n}", documents=[number])
-        find_duplicate_persons.apply()
+        find_duplicates.apply()
 
     twins(2, 0)
     # 9 of its own, then the navigation's unread notifications and review queue count
     assert _queries(client, "/persons/duplicates/") == 11
     twins(6, 2)
     assert _queries(client, "/persons/duplicates/") == 11
+
+
+def test_the_business_duplicates_queue_is_pinned(fj_supervisor):
+    from persons.tasks import find_duplicates
+
+    client = signed_in_client(fj_supervisor)
+
+    def twins(count, start):
+        for n in range(start, start + count):
+            for name in (f"Lautoka Freight {n} Ltd", f"Lautoka Freight {n} Limited"):
+                services.business_create(
+                    by=fj_supervisor, values={"name": name, "registration_number": f"FJ{n:06d}"}
+                )
+        find_duplicates.apply()
+
+    twins(2, 0)
+    # 7 of its own, then the navigation's unread notifications and review queue count
+    assert _queries(client, "/businesses/duplicates/") == 9
+    twins(6, 2)
+    assert _queries(client, "/businesses/duplicates/") == 9

@@ -17,7 +17,7 @@ from exchange.payload import utc_iso
 from ncen.canonical import canonical_json
 
 from ..conftest import signed_in_client
-from .test_end_to_end import Hub, Worker, _wait_until
+from .live import Hub, Worker, wait_until
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
@@ -80,11 +80,16 @@ def test_a_second_member_pulls_the_shared_record_and_finds_it_in_its_search(
     hub_with_two_members, keys, tmp_path, samoa, ws_officer
 ):
     payload = fj_delivers(hub_with_two_members, keys["FJ"][1])
-    worker = Worker(hub=hub_with_two_members, key_file=keys["WS"][0], tmp_path=tmp_path)
-    worker.env |= {"NCEN_EXCHANGE_MEMBER": "WS", "NCEN_EXCHANGE_PULL_SECONDS": "1"}
+    worker = Worker(
+        hub=hub_with_two_members,
+        key_file=keys["WS"][0],
+        tmp_path=tmp_path,
+        NCEN_EXCHANGE_MEMBER="WS",
+        NCEN_EXCHANGE_PULL_SECONDS="1",
+    )
     worker.start()
     try:
-        record = _wait_until(
+        record = wait_until(
             lambda: ReceivedRecord.objects.filter(administration=samoa).first(),
             timeout=60,
             what="the worker to pull the shared record",

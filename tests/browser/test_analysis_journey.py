@@ -1,11 +1,14 @@
-"""An analyst filters the seizure list and saves the filters as a risk indicator; another
-officer, in another browser, submits a matching record and one that does not match; a real
-Celery worker checks them; the analyst sees the one alert and follows it to the record.
-Real Chromium, real server, real worker on the real Redis."""
+"""An analyst opens the dashboard, filters by a commodity, clicks a bar of the chart and
+lands on the matching records; saves those filters as a risk indicator; another officer, in
+another browser, submits a matching record and one that does not match; a real Celery
+worker checks them; the analyst sees the one alert and follows it to the record. Real
+Chromium, real server, real worker on the real Redis."""
 
 import os
 import re
 import time
+from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -46,7 +49,21 @@ def _checked(seizure, timeout: float = 60) -> TaskRun:
     raise AssertionError(f"{seizure.reference} was not checked in {timeout} s")
 
 
-def test_saved_filters_alert_their_recipient_of_a_matching_record(
+def _seizure(officer, when: datetime, commodity: str, unit: str = "kg"):
+    return make_seizure(
+        by=officer,
+        occurred_at=when,
+        items=[
+            {
+                "commodity": code("commodity", commodity),
+                "quantity": Decimal("1"),
+                "unit": code("unit", unit),
+            }
+        ],
+    )
+
+
+def test_a_bar_of_the_dashboard_becomes_an_indicator_that_alerts_of_a_matching_record(
     live_server, browser, fj_officer, monkeypatch
 ):
     queue = f"test-{os.getpid()}-indicator-journey"
@@ -58,33 +75,62 @@ def test_saved_filters_alert_their_recipient_of_a_matching_record(
         role=Role.OFFICER,
         office=fj_officer.office,
     )
-    matching = make_seizure(by=colleague)  # cocaine, air passenger
-    other = make_seizure(by=colleague, transport_mode=code("transport_mode", "sea_cargo"))
+    # Cocaine: three in November, one in December; methamphetamine and cannabis once each
+    # in November; cigarettes (not drugs) in November too.
+    for day in (3, 12, 20):
+        _seizure(fj_officer, datetime(2025, 11, day, 2, tzinfo=UTC), "cocaine")
+    _seizure(fj_officer, datetime(2025, 12, 8, 2, tzinfo=UTC), "cocaine")
+    _seizure(fj_officer, datetime(2025, 11, 15, 2, tzinfo=UTC), "methamphetamine")
+    _seizure(fj_officer, datetime(2025, 11, 16, 2, tzinfo=UTC), "cannabis_herbal")
+    _seizure(fj_officer, datetime(2025, 11, 17, 2, tzinfo=UTC), "cigarettes", unit="sticks")
     analyst_context, officer_context = browser.new_context(), browser.new_context()
     analyst, officer = analyst_context.new_page(), officer_context.new_page()
     url = live_server.url
 
-    # The analyst filters the seizure list and saves the filters as an indicator.
+    # The analyst narrows the dashboard to drugs and clicks November's cocaine bar.
     _sign_in(analyst, url, fj_officer)
-    _nav(analyst, "Seizures").click()
-    filters = analyst.get_by_role("form", name="Filter seizures")
-    filters.get_by_label("Commodity").select_option(label="Cocaine")
-    filters.get_by_label("Transport").select_option(label="Air passenger")
-    filters.get_by_role("button", name="Filter").click()
-    expect(analyst.get_by_role("status")).to_contain_text("1 seizure matches")
+    _nav(analyst, "Analysis").click()
+    expect(analyst.get_by_role("heading", name="Seizures over time")).to_be_visible()
+    analyst.get_by_label("Commodity").select_option(label="Drugs")
+    analyst.get_by_role("button", name="Filter").click()
+    # Split by commodity within Drugs: one series per drug (the most seized first), one
+    # bar per month; the cigarettes are left out.
+    expect(analyst.locator("#over-time-table thead th")).to_have_text(
+        ["Period", "Cocaine", "Cannabis, herbal", "Methamphetamine and other ATS"]
+    )
+    analyst.wait_for_function("window.ncenDashboard && window.ncenDashboard.overTime")
+    # Cocaine is the first series; November is the first month.
+    x, y = analyst.evaluate(
+        """() => {
+            const bar = window.ncenDashboard.overTime.getDatasetMeta(0).data[0];
+            return [bar.x, (bar.y + bar.base) / 2];
+        }"""
+    )
+    analyst.locator("#over-time-chart").click(position={"x": x, "y": y})
+
+    # The bar's records: cocaine in November.
+    analyst.wait_for_url("**/seizures/?**")
+    assert f"commodity={code('commodity', 'cocaine').pk}" in analyst.url
+    assert "occurred_from=2025-11-01" in analyst.url
+    assert "occurred_to=2025-11-30" in analyst.url
+    expect(analyst.get_by_role("status")).to_have_text("3 seizures match.")
+    expect(analyst.locator("table.seizure-list tbody tr")).to_have_count(3)
+
+    # Those filters become an indicator.
     analyst.get_by_role("link", name="Save as indicator").click()
     expect(analyst.get_by_label("Commodity")).to_have_value(str(code("commodity", "cocaine").pk))
-    analyst.get_by_label("Name").fill("Cocaine by air passengers")
+    analyst.get_by_label("Name").fill("Cocaine in November")
     analyst.get_by_label("Rationale").fill("Couriers from South America through Sydney.")
     expect(analyst.get_by_label(re.compile(r"\(fj\.officer\)"))).to_be_checked()
     analyst.get_by_role("button", name="Save as indicator").click()
     expect(analyst.get_by_role("status").first).to_contain_text("watches new records")
     main = analyst.get_by_role("main")
-    expect(main.get_by_role("heading", level=1)).to_contain_text("Cocaine by air passengers")
-    criteria = main.locator("dl.criteria")
-    expect(criteria).to_contain_text(re.compile(r"Commodity\s*Cocaine"))
-    expect(criteria).to_contain_text(re.compile(r"Transport\s*Air passenger"))
+    expect(main.get_by_role("heading", level=1)).to_contain_text("Cocaine in November")
+    expect(main.locator("dl.criteria")).to_contain_text(re.compile(r"Commodity\s*Cocaine"))
     indicator = Indicator.objects.get()
+    # A colleague's cocaine seizure of November matches; the one of December does not.
+    matching = _seizure(colleague, datetime(2025, 11, 25, 2, tzinfo=UTC), "cocaine")
+    other = _seizure(colleague, datetime(2025, 12, 9, 2, tzinfo=UTC), "cocaine")
 
     with running_worker(queue):
         # Another officer, in another browser, submits both records.
@@ -104,7 +150,7 @@ def test_saved_filters_alert_their_recipient_of_a_matching_record(
     _nav(analyst, "Alerts").click()
     alerts = analyst.get_by_role("table", name=re.compile("matched a risk indicator"))
     expect(alerts.get_by_role("row")).to_have_count(2)  # the heading and one alert
-    expect(alerts).to_contain_text("Cocaine by air passengers")
+    expect(alerts).to_contain_text("Cocaine in November")
     expect(alerts).not_to_contain_text(other.reference)
     alerts.get_by_role("link", name=matching.reference).click()
     expect(analyst.get_by_role("heading", level=1)).to_contain_text(matching.reference)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from .querysets import (
@@ -262,7 +263,7 @@ class TaskRun(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("requested by"),
+        verbose_name=pgettext_lazy("task run", "requested by"),
     )
     administration = models.ForeignKey(
         Administration,

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ncen.models import Administration, TaskRun
 from seizures.models import Seizure
@@ -31,7 +32,7 @@ class Report(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         editable=False,
-        verbose_name=_("requested by"),
+        verbose_name=pgettext_lazy("report", "requested by"),
     )
     seizure = models.ForeignKey(
         Seizure,

@@ -88,8 +88,10 @@ def _body(request, report: Report) -> dict:
 class ReportViewSet(viewsets.GenericViewSet):
     """PDF reports, made by a worker: `create` asks for one and answers 202 with the URL to
     follow it at; `retrieve` is its progress; `download` its PDF once `ready`. A report is
-    its requester's alone. Persons and businesses appear only in the reports of users who
-    may export nominal data (supervisors)."""
+    its requester's alone. Persons and businesses appear only in the seizure reports of users
+    who may export nominal data (supervisors); a bulletin (`kind` `bulletin` with the
+    seizures' filters, `occurred_from` and `occurred_to` required) is statistics and names
+    no one."""
 
     lookup_value_regex = r"[0-9a-f-]{36}"
 

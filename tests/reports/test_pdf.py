@@ -13,7 +13,7 @@ from reports import pdf
 from seizures import services as seizure_services
 
 from ..factories import code, make_seizure, submit_and_approve
-from .conftest import make_report, page_texts, read_pdf
+from .conftest import embedded_fonts, make_report, page_texts, read_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -64,14 +64,7 @@ def test_photos_are_read_through_the_storage_and_embedded(full_case, fj_officer)
 
 
 def test_only_the_shipped_fonts_are_used_and_they_are_embedded(full_case, fj_officer):
-    reader = read_pdf(make_report(fj_officer, full_case))
-    fonts = {}
-    for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            descendant = font["/DescendantFonts"][0].get_object()
-            descriptor = descendant["/FontDescriptor"].get_object()
-            fonts[str(font["/BaseFont"])] = "/FontFile2" in descriptor
+    fonts = embedded_fonts(read_pdf(make_report(fj_officer, full_case)))
     assert fonts, "no font in the PDF"
     # Subset prefix + the @font-face family of templates/reports/document.html.
     assert {name.split("+", 1)[1] for name in fonts} == {"nCEN-Sans", "nCEN-Sans-Bold"}

@@ -14,7 +14,7 @@ import os
 import tempfile
 import time
 
-from common import p50_p95
+from common import Rollback, p50_p95
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
@@ -23,10 +23,6 @@ from ncen.models import Role, User
 from reports import services
 from reports.models import Report
 from seizures.models import Code, Seizure
-
-
-class Rollback(Exception):
-    pass
 
 
 def main() -> None:

@@ -20,12 +20,11 @@ from reports.models import Report
 
 from ..conftest import api_client, signed_in_client
 from ..factories import OfficeFactory, code, make_person, make_seizure
-from .conftest import embedded_fonts, page_texts, read_pdf
+from .conftest import A4, embedded_fonts, page_sizes, page_texts, read_pdf
 
 pytestmark = pytest.mark.django_db
 
 PERIOD = {"occurred_from": "2025-01-01", "occurred_to": "2025-06-30"}
-A4 = (595.28, 841.89)
 
 
 def _item(commodity: str, quantity: str, unit: str, value: str | None = None, currency=""):
@@ -374,10 +373,7 @@ def test_every_page_carries_the_administration_handling_code_and_page_number(rec
         assert "Handling code: No onward sharing without permission" in text
         assert f"Page {number} of {len(texts)}" in text
     reader = read_pdf(report)
-    for page in reader.pages:
-        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(
-            A4, abs=0.5
-        )
+    assert page_sizes(reader) == {A4}
     fonts = embedded_fonts(reader)
     assert {name.split("+", 1)[1] for name in fonts} == {"nCEN-Sans", "nCEN-Sans-Bold"}
     assert all(fonts.values()), f"not embedded: {fonts}"

@@ -12,9 +12,10 @@ of two commodities counts once under each.
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, DateField, Q, QuerySet
+from django.db.models import Case, Count, DateField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Trunc
 from django.utils import timezone
 
@@ -184,3 +185,113 @@ def detection_methods(seizures: QuerySet) -> list[KeyCount]:
         .order_by("-count", "detection_method_id")
     )
     return [KeyCount(key, count) for key, count in rows]
+
+
+# --- The printed bulletin's figures (reports.bulletin) ----------------------------------
+
+
+@dataclass(frozen=True)
+class CurrencyValue:
+    """The items valued in one currency and the sum of their estimated values."""
+
+    currency: str
+    items: int
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class Totals:
+    seizures: int
+    items: int
+    offences: int
+    # Most items valued first: the first is the currency most values are given in.
+    values: list[CurrencyValue]
+
+
+def totals(seizures: QuerySet) -> Totals:
+    """The seizures, their items and offences, and the items' estimated values summed per
+    currency (values in different currencies are never added up)."""
+    from seizures.models import Item, Offence
+
+    matching = _plain(seizures).values("pk")
+    by_currency = (
+        Item.objects.filter(seizure__in=matching)
+        .order_by()
+        .values_list("currency")
+        .annotate(items=Count("*"), valued=Count("estimated_value"), total=Sum("estimated_value"))
+    )
+    items, values = 0, []
+    for currency, count, valued, total in by_currency:
+        items += count
+        if currency and valued:
+            values.append(CurrencyValue(currency, valued, total))
+    values.sort(key=lambda value: (-value.items, value.currency))
+    return Totals(
+        seizures=_plain(seizures).count(),
+        items=items,
+        offences=Offence.objects.filter(seizure__in=matching).count(),
+        values=values,
+    )
+
+
+@dataclass(frozen=True)
+class QuantityCount:
+    """The items of one commodity (as recorded: a group or a sub-commodity) in one unit; for
+    amounts of cash, in one currency too."""
+
+    commodity: int
+    unit: int
+    currency: str
+    items: int
+    quantity: Decimal
+
+
+def item_quantities(seizures: QuerySet) -> list[QuantityCount]:
+    """The items of the seizures and their summed quantity, per commodity and unit (and per
+    currency for the unit "amount of currency", whose quantities are sums of money)."""
+    from seizures.models import Item
+
+    rows = (
+        Item.objects.filter(seizure__in=_plain(seizures).values("pk"))
+        .annotate(amount_in=Case(When(unit__code="currency", then="currency"), default=Value("")))
+        .order_by()
+        .values_list("commodity_id", "unit_id", "amount_in")
+        .annotate(items=Count("*"), quantity=Sum("quantity"))
+        .order_by("commodity_id", "unit_id", "amount_in")
+    )
+    return [QuantityCount(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class Largest:
+    """The seizure whose items of one commodity group are worth the most."""
+
+    group: int
+    seizure: int
+    value: Decimal
+
+
+def largest_by_value(seizures: QuerySet, *, currency: str, per_group: int = 1) -> list[Largest]:
+    """For each commodity group, the ``per_group`` seizures whose items of that group (the
+    group itself or its sub-commodities) have the highest estimated value in ``currency``,
+    the most valuable first. Items valued in another currency are not compared."""
+    inner, params = _plain(seizures).values("pk").query.sql_with_params()
+    sql = f"""
+        SELECT ranked.grp, ranked.seizure_id, ranked.value FROM (
+            SELECT coalesce(c.parent_id, c.id) AS grp, i.seizure_id,
+                sum(i.estimated_value) AS value,
+                row_number() OVER (
+                    PARTITION BY coalesce(c.parent_id, c.id)
+                    ORDER BY sum(i.estimated_value) DESC, i.seizure_id
+                ) AS n
+            FROM seizures_item AS i JOIN seizures_code AS c ON c.id = i.commodity_id
+            WHERE i.seizure_id IN ({inner})
+                AND i.currency = %s AND i.estimated_value IS NOT NULL
+            GROUP BY 1, 2
+        ) AS ranked
+        WHERE ranked.n <= %s
+        ORDER BY ranked.value DESC, ranked.grp, ranked.seizure_id
+    """  # noqa: S608 - the inner query is the ORM's, with its parameters passed apart
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, currency, per_group])
+        return [Largest(*row) for row in cursor.fetchall()]

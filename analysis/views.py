@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from reports import bulletin
 from seizures.filters import SeizureFilterSet
 from seizures.selectors import seizure_list
 
@@ -31,7 +32,20 @@ def dashboard(request):
         context["over_time_rows"] = _table_rows(figures["over_time"])
         context["map_countries"] = worldmap.shaded(figures["route_countries"])
         context["map_view_box"] = worldmap.view_box()
+        context["bulletin_filters"] = [
+            (name, value)
+            for name, value in request.GET.items()
+            if value and name in bulletin.FILTERS and name not in bulletin.PERIOD
+        ]
+        context["bulletin_period"] = _bulletin_period(filterset)
     return render(request, "analysis/dashboard.html", context)
+
+
+def _bulletin_period(filterset: SeizureFilterSet):
+    """The dashboard's dates when it has both, otherwise the last whole month."""
+    cleaned = filterset.form.cleaned_data if filterset.is_bound else {}
+    dates = [cleaned.get(name) for name in bulletin.PERIOD]
+    return dates if all(dates) else bulletin.default_period()
 
 
 def _table_rows(chart: dict) -> list[tuple[dict, list[tuple[int, str | None]]]]:

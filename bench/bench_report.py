@@ -14,7 +14,7 @@ import os
 import tempfile
 import time
 
-from common import p50_p95
+from common import Rollback, p50_p95
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
@@ -24,10 +24,6 @@ from reports import services
 from reports.models import Report
 from seizures.models import Seizure
 from tests.factories import make_full_case
-
-
-class Rollback(Exception):
-    pass
 
 
 def main() -> None:

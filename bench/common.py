@@ -254,3 +254,7 @@ def table(rows: list[tuple], headers: tuple) -> str:
 
 def ms(value: float) -> str:
     return f"{value:.1f}"
+
+
+class Rollback(Exception):
+    """Raised inside a benchmark's transaction to leave the database as it was."""

@@ -1,6 +1,6 @@
 """What goes into each kind of report: its template and its inputs, read for the user who
-asked for it through the same choke points as the pages. A periodic bulletin will be a second
-entry of ``KINDS``, with a template that extends reports/document.html."""
+asked for it through the same choke points as the pages. Each template extends
+reports/document.html."""
 
 import re
 from collections.abc import Callable
@@ -16,7 +16,7 @@ from persons import rights as person_rights
 from persons import selectors as person_selectors
 from seizures.models import Attachment, Seizure
 
-from . import pdf
+from . import bulletin, pdf
 from .models import Report
 
 
@@ -108,8 +108,17 @@ def seizure_inputs(*, report: Report, user) -> Inputs:
     )
 
 
+def bulletin_inputs(*, report: Report, user) -> Inputs:
+    """Statistics only: no nominal data, whoever asks (see reports.bulletin)."""
+    return Inputs(
+        template="reports/bulletin.html",
+        context=bulletin.Bulletin(user=user, filters=report.filters).context(),
+    )
+
+
 KINDS: dict[str, Callable[..., Inputs]] = {
     Report.Kind.SEIZURE: seizure_inputs,
+    Report.Kind.BULLETIN: bulletin_inputs,
 }
 
 

@@ -17,9 +17,10 @@ from .querysets import ReportQuerySet
 class Report(models.Model):
     class Kind(models.TextChoices):
         """What a report is about. Each kind has its template and its inputs in
-        reports.documents; a periodic bulletin will be the second."""
+        reports.documents."""
 
         SEIZURE = "seizure", _("Seizure report")
+        BULLETIN = "bulletin", _("Periodic bulletin")
 
     # Not a sequence: the id is in the report's links and should not tell how many exist.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -42,6 +43,9 @@ class Report(models.Model):
         related_name="+",
         verbose_name=_("seizure"),
     )
+    # A bulletin's period and filters: parameters of the seizures' FilterSet, as checked by
+    # reports.bulletin.clean_filters; the worker applies them again for the requester.
+    filters = models.JSONField(_("filters"), default=dict, blank=True, editable=False)
     # The worker's run: its status and progress are what the report's page shows.
     run = models.OneToOneField(TaskRun, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
@@ -65,6 +69,11 @@ class Report(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind="seizure") | Q(seizure__isnull=False),
                 name="report_seizure_kind_names_its_seizure",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="bulletin")
+                | Q(seizure__isnull=True, filters__has_keys=["occurred_from", "occurred_to"]),
+                name="report_bulletin_has_a_period",
             ),
         ]
         indexes = [

@@ -10,7 +10,8 @@ from .models import Report
 def report_get(*, user, pk) -> Report:
     """The report if ``user`` may see it; 404 otherwise."""
     return get_object_or_404(
-        Report.objects.visible_to(user).select_related("run", "seizure"), pk=pk
+        Report.objects.visible_to(user).select_related("run", "seizure", "administration"),
+        pk=pk,
     )
 
 
@@ -23,6 +24,7 @@ def report_state(report: Report) -> dict:
         "id": str(report.pk),
         "kind": report.kind,
         "seizure": report.seizure_id,
+        "filters": report.filters,
         "status": run.status,
         "status_label": run.get_status_display(),
         "finished": run.status in (TaskRun.Status.SUCCEEDED, TaskRun.Status.FAILED),

@@ -3,7 +3,7 @@ and noting each download. Each writes its audit entry in its transaction."""
 
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -20,7 +20,7 @@ from persons import services as person_services
 from persons.models import CaseLink
 from seizures.models import Seizure
 
-from . import documents, pdf
+from . import bulletin, documents, pdf
 from .models import Report
 
 # The steps the progress bar counts: reading the record, laying it out, writing the PDF,
@@ -29,8 +29,17 @@ STEPS = 4
 
 
 @transaction.atomic
-def report_request(*, by, kind: str, seizure: Seizure | None = None, language: str) -> Report:
-    """Ask a worker for a report, in ``language``; its TaskRun row follows it."""
+def report_request(
+    *,
+    by,
+    kind: str,
+    seizure: Seizure | None = None,
+    filters: Mapping | None = None,
+    language: str,
+) -> Report:
+    """Ask a worker for a report, in ``language``; its TaskRun row follows it. A seizure
+    report names its ``seizure``; a bulletin takes ``filters``, the seizures' filters with
+    its period (see reports.bulletin.clean_filters)."""
     from .tasks import generate_report
 
     if kind not in Report.Kind.values:
@@ -39,12 +48,16 @@ def report_request(*, by, kind: str, seizure: Seizure | None = None, language: s
         seizure is None or not Seizure.objects.visible_to(by).filter(pk=seizure.pk).exists()
     ):
         raise PermissionDenied(_("No such seizure among those you may see."))
+    bulletin_filters = {}
+    if kind == Report.Kind.BULLETIN:
+        bulletin_filters = bulletin.clean_filters(user=by, data=filters or {})
     report = Report(
         id=uuid.uuid4(),
         kind=kind,
         administration=by.administration,
         requested_by=by,
-        seizure=seizure,
+        seizure=seizure if kind == Report.Kind.SEIZURE else None,
+        filters=bulletin_filters,
     )
     report.run = enqueue(
         generate_report, requested_by=by, report_id=str(report.pk), language=language
@@ -107,6 +120,7 @@ def _report_keep(*, report: Report, by, data: bytes, pages: int, inputs) -> Repo
             "pages": pages,
             "sha256": locked.sha256,
             "nominal": locked.includes_nominal,
+            **({"filters": locked.filters} if locked.filters else {}),
         },
     )
     return locked

@@ -18,13 +18,24 @@ from ..models import Report
 
 
 class ReportInput(serializers.Serializer):
+    """A seizure report names its seizure; a bulletin takes the filters of
+    `/api/v1/seizures/` besides `ordering`, `occurred_from` and `occurred_to` (its period)
+    required, as further fields."""
+
     kind = serializers.ChoiceField(choices=Report.Kind.choices)
     seizure = serializers.IntegerField(
         required=False, help_text="The seizure reported on (kind `seizure`)."
     )
 
     def validate(self, data):
-        if data["kind"] == Report.Kind.SEIZURE:
+        if data["kind"] == Report.Kind.BULLETIN:
+            # The filters are checked by the service (reports.bulletin.clean_filters): an
+            # unknown one, a seizure included, is refused there.
+            given = self.initial_data
+            lists = given.lists() if hasattr(given, "lists") else given.items()
+            data["filters"] = {name: value for name, value in lists if name != "kind"}
+            data.pop("seizure", None)
+        elif data["kind"] == Report.Kind.SEIZURE:
             user = self.context["request"].user
             found = Seizure.objects.visible_to(user).filter(pk=data.get("seizure")).first()
             if found is None:
@@ -39,6 +50,9 @@ class ReportOutput(serializers.Serializer):
     id = serializers.UUIDField()
     kind = serializers.CharField()
     seizure = serializers.IntegerField(allow_null=True)
+    filters = serializers.DictField(
+        child=serializers.CharField(), help_text="A bulletin's period and filters."
+    )
     status = serializers.CharField(help_text="queued, running, retrying, succeeded or failed.")
     status_label = serializers.CharField()
     finished = serializers.BooleanField()
@@ -74,8 +88,10 @@ def _body(request, report: Report) -> dict:
 class ReportViewSet(viewsets.GenericViewSet):
     """PDF reports, made by a worker: `create` asks for one and answers 202 with the URL to
     follow it at; `retrieve` is its progress; `download` its PDF once `ready`. A report is
-    its requester's alone. Persons and businesses appear only in the reports of users who
-    may export nominal data (supervisors)."""
+    its requester's alone. Persons and businesses appear only in the seizure reports of users
+    who may export nominal data (supervisors); a bulletin (`kind` `bulletin` with the
+    seizures' filters, `occurred_from` and `occurred_to` required) is statistics and names
+    no one."""
 
     lookup_value_regex = r"[0-9a-f-]{36}"
 
@@ -87,7 +103,10 @@ class ReportViewSet(viewsets.GenericViewSet):
         request=ReportInput,
         responses={
             202: ReportOutput,
-            400: OpenApiResponse(description="Unknown kind, or no such seizure among yours."),
+            400: OpenApiResponse(
+                description="Unknown kind, no such seizure among yours, or a bulletin's "
+                "missing period, unknown filter or invalid filter value."
+            ),
         },
     )
     def create(self, request):

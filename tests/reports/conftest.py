@@ -33,6 +33,29 @@ def read_pdf(report: Report) -> PdfReader:
         return PdfReader(io.BytesIO(stored.read()))
 
 
+A4 = (595.3, 841.9)  # points, to a tenth
+
+
+def page_sizes(reader: PdfReader) -> set[tuple[float, float]]:
+    """The sizes of the PDF's pages, in points, rounded to a tenth."""
+    return {
+        (round(float(page.mediabox.width), 1), round(float(page.mediabox.height), 1))
+        for page in reader.pages
+    }
+
+
+def embedded_fonts(reader: PdfReader) -> dict[str, bool]:
+    """Each font of the PDF by its name, and whether its file is embedded."""
+    fonts = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object()
+            descriptor = descendant["/FontDescriptor"].get_object()
+            fonts[str(font["/BaseFont"])] = "/FontFile2" in descriptor
+    return fonts
+
+
 def page_texts(report: Report) -> list[str]:
     return [page.extract_text() for page in read_pdf(report).pages]
 

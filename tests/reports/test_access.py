@@ -137,7 +137,7 @@ def test_the_api_gives_a_made_report_s_pdf(fj_officer, django_assert_num_queries
 @pytest.mark.parametrize(
     ("payload", "field"),
     [
-        ({"kind": "bulletin"}, "kind"),
+        ({"kind": "newsletter"}, "kind"),
         ({"kind": "seizure"}, "seizure"),
         ({"kind": "seizure", "seizure": "x"}, "seizure"),
     ],

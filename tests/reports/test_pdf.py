@@ -13,11 +13,9 @@ from reports import pdf
 from seizures import services as seizure_services
 
 from ..factories import code, make_seizure, submit_and_approve
-from .conftest import make_report, page_texts, read_pdf
+from .conftest import A4, embedded_fonts, make_report, page_sizes, page_texts, read_pdf
 
 pytestmark = pytest.mark.django_db
-
-A4 = (595.28, 841.89)  # points
 
 
 def test_every_page_carries_the_administration_reference_handling_code_and_page_number(
@@ -32,10 +30,7 @@ def test_every_page_carries_the_administration_reference_handling_code_and_page_
         assert full_case.reference in text
         assert "No handling code: not approved yet, not to be passed on." in text
         assert f"Page {number} of {len(texts)}" in text
-    for page in read_pdf(report).pages:
-        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(
-            A4, abs=0.5
-        )
+    assert page_sizes(read_pdf(report)) == {A4}
 
 
 def test_the_report_holds_every_item_offence_field_and_the_signature_block(full_case, fj_officer):
@@ -64,14 +59,7 @@ def test_photos_are_read_through_the_storage_and_embedded(full_case, fj_officer)
 
 
 def test_only_the_shipped_fonts_are_used_and_they_are_embedded(full_case, fj_officer):
-    reader = read_pdf(make_report(fj_officer, full_case))
-    fonts = {}
-    for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            descendant = font["/DescendantFonts"][0].get_object()
-            descriptor = descendant["/FontDescriptor"].get_object()
-            fonts[str(font["/BaseFont"])] = "/FontFile2" in descriptor
+    fonts = embedded_fonts(read_pdf(make_report(fj_officer, full_case)))
     assert fonts, "no font in the PDF"
     # Subset prefix + the @font-face family of templates/reports/document.html.
     assert {name.split("+", 1)[1] for name in fonts} == {"nCEN-Sans", "nCEN-Sans-Bold"}

@@ -80,3 +80,31 @@ def test_a_report_whose_requester_was_deactivated_meanwhile_fails_with_the_reaso
     report.refresh_from_db()
     assert not report.file
     assert not AuditEntry.objects.filter(action=Action.REPORT_GENERATED).exists()
+
+
+def test_a_worker_makes_the_bulletin_asked_for_from_the_dashboard(worker, fj_officer):
+    from datetime import UTC, datetime
+
+    from ..factories import code, make_seizure
+
+    for day in (3, 17):
+        make_seizure(by=fj_officer, occurred_at=datetime(2025, 3, day, 2, tzinfo=UTC))
+    client = signed_in_client(fj_officer)
+    drugs = code("commodity", "drugs").pk
+    location = client.post(
+        "/reports/bulletin/",
+        {"occurred_from": "2025-03-01", "occurred_to": "2025-03-31", "commodity": drugs},
+    )["Location"]
+    report = Report.objects.get()
+    state = _followed(client, f"{location}status/")
+    assert state["status"] == TaskRun.Status.SUCCEEDED, state["message"]
+    assert (state["done"], state["total"]) == (4, 4)
+    response = client.get(f"/reports/{report.pk}/download/")
+    assert 'filename="bulletin-FJ-2025-03-01-2025-03-31.pdf"' in response["Content-Disposition"]
+    reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    assert len(reader.pages) == state["pages"]
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert "Seizure bulletin: 1 Mar 2025 to 31 Mar 2025" in text
+    assert "Commodity Drugs" in text
+    assert "Seizures 2" in text
+    assert "March 2025 2" in text

@@ -1,7 +1,7 @@
 """The seizure list API as production serves it: gunicorn with gunicorn.conf.py and the
 production settings, over HTTP with a token; and the worker's memory.
 
-    python bench/served.py [--runs 200] [--gc server|python] [--only api,text]
+    python bench/served.py [--runs 200] [--gc server|python] [--only api,text] [--soak 2000]
 
 Starts one gunicorn worker on a free port of 127.0.0.1 (`--gc python` without
 gunicorn.conf.py, so with Python's own collector settings), then for every case and run, with
@@ -9,7 +9,9 @@ the varied parameters of bench_queries.py: one request through Django's test Cli
 process with its queries captured, the timed GET to gunicorn (app: connect, request, the
 whole answer read), and the captured statements that read seizures sent through psycopg
 (raw), as bench_queries.py does. The worker's resident memory (VmRSS) is read after the
-first request of all and after the last. The officer's API token is rotated to get one.
+first request of all and after the last; --soak N then sends the same URLs again, N more
+requests untimed, and reads it after each quarter. The officer's API token is rotated to get
+one.
 """
 
 import argparse
@@ -133,6 +135,7 @@ def main():
     parser.add_argument("--gc", choices=("server", "python"), default="server")
     parser.add_argument("--only", default="api,text")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--soak", type=int, default=0)
     args = parser.parse_args()
     groups = set(args.only.split(","))
 
@@ -155,13 +158,14 @@ def main():
             f"per case, officer {user.username}; load average {os.getloadavg()[0]:.2f}"
         )
         requests = 0
-        rows, memory = [], []
+        rows, memory, urls = [], [], []
         for name, (group, case) in CASES.items():
             if group not in groups:
                 continue
             app, raw_times = [], []
             for _ in range(args.runs):
                 url = f"{PATH}?{urlencode(getattr(params, case)())}"
+                urls.append(url)
                 statements, status = captured_request(client, url)
                 if status != 200:
                     raise SystemExit(f"{url} answered {status} in this process")
@@ -180,6 +184,11 @@ def main():
             )
             print(f"  {name}: done", flush=True)
         memory.append((f"after {requests} requests", rss_mb(pid)))
+        for _quarter in range(4 if args.soak else 0):
+            for index in range(args.soak // 4):
+                get(port, urls[(requests + index) % len(urls)], headers)
+            requests += args.soak // 4
+            memory.append((f"after {requests}", rss_mb(pid)))
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -47,5 +47,6 @@ RUN mkdir -p /data/media /data/beat && chown -R ncen:ncen /data
 
 USER ncen
 EXPOSE 8000
-# WEB_CONCURRENCY (worker processes) and FORWARDED_ALLOW_IPS are read by gunicorn itself.
-CMD ["gunicorn", "ncen.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--timeout", "60"]
+# WEB_CONCURRENCY (worker processes) and FORWARDED_ALLOW_IPS are read by gunicorn itself;
+# gunicorn.conf.py tunes the garbage collector of each worker.
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "ncen.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--timeout", "60"]

@@ -29,11 +29,14 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from ncen.models import Office, Role, User  # noqa: E402
+from ncen.wsgi import settle_garbage_collector  # noqa: E402
 from seizures.models import Code, Seizure  # noqa: E402
 
-# Measure the app as production runs it: no query log, no debug templates.
+# Measure the app as production runs it: no query log, no debug templates, and the garbage
+# collector as gunicorn.conf.py sets it in each worker once the application is loaded.
 settings.DEBUG = False
 settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+settle_garbage_collector()
 # The common words of the generated narratives, which nobody searches for.
 STOP_WORDS = frozenset(
     {

@@ -88,9 +88,7 @@ class Code(models.Model):
         ]
 
     def __str__(self) -> str:
-        if translation.get_language() == "fr" and self.label_fr:
-            return self.label_fr
-        return self.label
+        return code_label(self.label, self.label_fr, translation.get_language())
 
     def allowed_unit_ids(self) -> set[int]:
         """Unit ids allowed for this commodity (an empty set allows any unit)."""
@@ -98,6 +96,14 @@ class Code(models.Model):
         if own or self.parent_id is None:
             return own
         return {unit.pk for unit in self.parent.units.all()}
+
+
+def code_label(label: str, label_fr: str, language: str | None) -> str:
+    """A code-list entry's label in ``language``: French where it has one, English otherwise.
+    Lists that read codes as plain rows ask the active language once, not for each entry."""
+    if language == "fr" and label_fr:
+        return label_fr
+    return label
 
 
 def _code_field(code_list: CodeList, verbose_name, **kwargs):

@@ -145,12 +145,20 @@ class SeizureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     parser_classes = [JSONParser]
 
     def get_queryset(self):
-        return selectors.seizure_list(user=self.request.user)
+        # Only the lists read it (get_object has its own selector): plain rows, see list().
+        return selectors.seizure_list_rows(user=self.request.user)
 
     def get_object(self):
         seizure = selectors.seizure_get(user=self.request.user, pk=self.kwargs["pk"])
         self.check_object_permissions(self.request, seizure)
         return seizure
+
+    def list(self, request):
+        """SeizureListOutput's rows, built from plain rows rather than through the
+        serializer (SeizureListOutput.from_rows)."""
+        rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        items = selectors.seizure_list_items(rows=rows)
+        return self.get_paginated_response(SeizureListOutput.from_rows(rows, items))
 
     def get_serializer_class(self):
         return SeizureListOutput if self.action in ("list", "feed", "queue") else SeizureOutput

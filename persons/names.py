@@ -49,9 +49,12 @@ def one_letter_away(word: str) -> set[str]:
     return found
 
 
-def letters_to_change(typed: str, recorded: str) -> int:
-    """The optimal string alignment distance: insertions, deletions, replacements and swaps
-    of two neighbouring letters, each counting one."""
+def letters_to_change(typed: str, recorded: str, at_most: int) -> int:
+    """The optimal string alignment distance (insertions, deletions, replacements and swaps
+    of two neighbouring letters, each counting one), or ``at_most + 1`` as soon as it is
+    sure to exceed ``at_most``: most pairs of a pool are far apart, and stop early."""
+    if abs(len(typed) - len(recorded)) > at_most:
+        return at_most + 1
     previous2: list[int] = []
     previous = list(range(len(recorded) + 1))
     for i, a in enumerate(typed, 1):
@@ -61,12 +64,15 @@ def letters_to_change(typed: str, recorded: str) -> int:
             if i > 1 and j > 1 and a == recorded[j - 2] and typed[i - 2] == b:
                 cost = min(cost, previous2[j - 2] + 1)
             current.append(cost)
+        if min(current) > at_most:
+            return at_most + 1
         previous2, previous = previous, current
-    return previous[-1]
+    return min(previous[-1], at_most + 1)
 
 
 def _spelling_of(other: str, word: str) -> bool:
-    return other == word or letters_to_change(word, other) <= max(1, len(word) // 4)
+    allowed = max(1, len(word) // 4)
+    return other == word or letters_to_change(word, other, allowed) <= allowed
 
 
 def likeness(typed_words: list[str], recorded_key: str) -> Likeness:
@@ -92,8 +98,9 @@ def likeness(typed_words: list[str], recorded_key: str) -> Likeness:
     left = list(recorded.elements())
     changes, paired = 0, 0
     if unpaired:
+        # A typed word as far from every recorded word as its own length pairs with none.
         pairs = sorted(
-            (letters_to_change(word, other), i, j)
+            (letters_to_change(word, other, len(word) - 1), i, j)
             for i, word in enumerate(unpaired)
             for j, other in enumerate(left)
         )

@@ -4,20 +4,26 @@ from persons.names import letters_to_change, likeness, one_letter_away, words
 
 
 def test_each_kind_of_typo_is_one_letter():
-    assert letters_to_change("aiga", "aiga") == 0
-    assert letters_to_change("aiag", "aiga") == 1  # two neighbours swapped
-    assert letters_to_change("aig", "aiga") == 1
-    assert letters_to_change("aigaa", "aiga") == 1
-    assert letters_to_change("aiza", "aiga") == 1
-    assert letters_to_change("gaia", "aiga") == 2
-    assert letters_to_change("", "na") == 2
+    assert letters_to_change("aiga", "aiga", 5) == 0
+    assert letters_to_change("aiag", "aiga", 5) == 1  # two neighbours swapped
+    assert letters_to_change("aig", "aiga", 5) == 1
+    assert letters_to_change("aigaa", "aiga", 5) == 1
+    assert letters_to_change("aiza", "aiga", 5) == 1
+    assert letters_to_change("gaia", "aiga", 5) == 2
+    assert letters_to_change("", "na", 5) == 2
+
+
+def test_counting_stops_once_the_letters_exceed_the_bound():
+    assert letters_to_change("kengakoro", "lomani", 2) == 3
+    assert letters_to_change("kengakoro", "kengakorosi", 1) == 2
+    assert letters_to_change("aiag", "aiga", 1) == 1
 
 
 def test_the_words_one_letter_away_are_those_one_typo_makes():
     near = one_letter_away("na")
     assert {"na", "a", "n", "an", "nna", "naa", "ne", "xna", "nax"} <= near
     assert "en" not in near
-    assert all(letters_to_change(word, "chen") <= 1 for word in one_letter_away("chen"))
+    assert all(letters_to_change(word, "chen", 1) <= 1 for word in one_letter_away("chen"))
 
 
 def test_word_order_does_not_matter_and_every_typed_letter_counts():

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
-from django.db.models import Q
+from django.db.models import Func, Q, Value
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -21,6 +21,7 @@ from django_countries.fields import CountryField
 from ncen.models import Administration
 from seizures.models import Offence, Seizure
 
+from .names import WORD_SEPARATOR
 from .querysets import (
     BusinessQuerySet,
     CaseLinkQuerySet,
@@ -162,6 +163,13 @@ class PersonName(models.Model):
 
     administration = models.ForeignKey(Administration, on_delete=models.CASCADE, related_name="+")
     name_key = models.TextField()
+    # The name's words, for the names one letter away from a typed one in a short word,
+    # where trigrams fail ("chen na" typed "cnhen na"): see persons.names.
+    words = models.GeneratedField(
+        expression=Func("name_key", Value(WORD_SEPARATOR), function="regexp_split_to_array"),
+        output_field=ArrayField(models.TextField()),
+        db_persist=True,
+    )
 
     objects = PersonNameQuerySet.as_manager()
 
@@ -172,7 +180,8 @@ class PersonName(models.Model):
             )
         ]
         indexes = [
-            GinIndex(fields=["name_key"], name="person_name_name_trgm", opclasses=["gin_trgm_ops"])
+            GinIndex(fields=["name_key"], name="person_name_name_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(fields=["words"], name="person_name_words"),
         ]
 
     def __str__(self) -> str:

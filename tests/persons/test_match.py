@@ -103,3 +103,90 @@ def test_a_renamed_person_is_found_by_the_new_name_and_the_old_name_is_pruned(fj
     assert tasks.prune_person_names.apply().get() == {"pruned": 1}
     assert not PersonName.objects.filter(name_key="litia naivalu").exists()
     assert PersonName.objects.filter(name_key="litia vakaloloma").exists()
+
+
+@pytest.fixture
+def namesakes(fj_officer):
+    """Records sharing the words "Malia Aimao", as families do, and one "Chen Na"."""
+    return {
+        name: make_person(by=fj_officer, full_name=name, birth_year=1980 + n)
+        for n, name in enumerate(
+            [
+                "Aiga Malia Aimao",
+                "Malia Aimao",
+                "Sione Malia Aimao",
+                "Mele Malia Aimao",
+                "Malia Aimao Tuilagi",
+                "Chen Na",
+                "Chen Nan Li",
+            ]
+        )
+    }
+
+
+def test_a_typo_in_a_short_word_ranks_the_person_first_among_namesakes(fj_officer, namesakes):
+    candidates = person_match(user=fj_officer, probe=Probe(name="Aiag Malia Aimao"))
+    assert candidates[0].record == namesakes["Aiga Malia Aimao"]
+    assert candidates[0].reasons == ["name 93% similar", "one letter different"]
+    assert "one letter different" not in candidates[1].explanation
+
+
+def test_a_typo_that_leaves_too_few_trigrams_is_found_by_its_words(fj_officer, namesakes):
+    candidates = person_match(user=fj_officer, probe=Probe(name="Cnhen Na"))
+    assert candidates[0].record == namesakes["Chen Na"]
+    assert "one letter different" in candidates[0].reasons
+
+
+def test_a_record_with_fewer_extra_words_ranks_first_when_both_hold_the_typed_name(
+    fj_officer, namesakes
+):
+    candidates = person_match(user=fj_officer, probe=Probe(name="Malia Aimao"))
+    assert candidates[0].record == namesakes["Malia Aimao"]
+    assert candidates[0].reasons == ["name 100% similar"]
+    assert {c.record for c in candidates[1:5]} == {
+        namesakes[name]
+        for name in [
+            "Aiga Malia Aimao",
+            "Sione Malia Aimao",
+            "Mele Malia Aimao",
+            "Malia Aimao Tuilagi",
+        ]
+    }
+
+
+def test_another_spelling_in_an_alias_does_not_count_against_the_record(fj_officer, namesakes):
+    aliased = make_person(
+        by=fj_officer,
+        full_name="Salote Losaline Funangatonga",
+        aliases=["Salote Losalien Funangatonga"],
+    )
+    make_person(by=fj_officer, full_name="Salote Losaline Funaeatonga")
+    candidates = person_match(user=fj_officer, probe=Probe(name="Salote Losaline Fuangatonga"))
+    assert candidates[0].record == aliased
+    assert candidates[0].reasons == ["name 96% similar", "one letter different"]
+
+
+def test_an_exact_document_still_outranks_a_name_one_letter_away(fj_officer, namesakes):
+    document = make_person(
+        by=fj_officer,
+        full_name="Litia Malia Aimao",
+        documents=[{"kind": "passport", "number": "FJ 300401"}],
+    )
+    candidates = person_match(
+        user=fj_officer, probe=Probe(name="Aiag Malia Aimao", documents=["FJ300401"])
+    )
+    assert [c.record for c in candidates[:2]] == [document, namesakes["Aiga Malia Aimao"]]
+    assert candidates[0].reasons[0] == "same passport number"
+    assert "name " in candidates[0].explanation
+
+
+def test_the_match_endpoint_says_one_letter_different(fj_officer, namesakes):
+    response = api_client(fj_officer).get("/api/v1/persons/match/", {"q": "Malia Aimoa"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body[0]["id"] == namesakes["Malia Aimao"].pk
+    assert body[0]["reasons"] == ["name 90% similar", "one letter different"]
+
+
+def test_names_one_letter_away_are_not_proposed_to_another_administration(ws_officer, namesakes):
+    assert person_match(user=ws_officer, probe=Probe(name="Cnhen Na")) == []

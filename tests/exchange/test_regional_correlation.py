@@ -9,14 +9,14 @@ from django.apps import apps as django_apps
 
 from exchange import delivery, pull
 from exchange.columns import searchable_columns
-from exchange.models import NominalField, ReceivedRecord, RegionalRecord, SharingDecision
-from exchange.services import sharing_policy_update
+from exchange.models import NominalField, ReceivedRecord, RegionalRecord
 from persons import services as person_services
 from seizures import services
 
 from ..conftest import signed_in_client
 from ..factories import OfficeFactory, make_person, make_seizure, submit_and_approve
 from .conftest import deliver_then_pull
+from .test_nominal_payload import set_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -26,20 +26,6 @@ IDENTIFIER_FIELDS = [
     NominalField.BUSINESS_NUMBERS,
     NominalField.BUSINESS_PHONES,
 ]
-
-
-def share_identifiers(admin) -> None:
-    sharing_policy_update(
-        by=admin,
-        regional_fields=IDENTIFIER_FIELDS,
-        decision=SharingDecision(
-            distribution="regional",
-            handling_code="intelligence_only",
-            handling_text="",
-            source_reliability="B",
-            information_accuracy=2,
-        ),
-    )
 
 
 def fj_case(fj_officer, fj_supervisor, *, passport="FJ448812", **decision):
@@ -65,7 +51,7 @@ def fj_case(fj_officer, fj_supervisor, *, passport="FJ448812", **decision):
 def shared(ws_pulling, fj_admin, fj_officer, fj_supervisor):
     """Two FJ cases naming passport FJ448812 received by WS: one for intelligence only,
     one under another restriction (supervisors only)."""
-    share_identifiers(fj_admin)
+    set_policy(fj_admin, IDENTIFIER_FIELDS)
     cases = {
         "intelligence_only": fj_case(fj_officer, fj_supervisor),
         "other": fj_case(
@@ -107,9 +93,7 @@ def test_the_payload_identifiers_become_typed_keys(shared):
     assert hub_copy.nominal_keys == record.nominal_keys
 
 
-def test_a_person_page_lists_received_records_sharing_a_passport(
-    shared, ws_officer, ws_supervisor
-):
+def test_a_person_page_lists_received_records_sharing_a_passport(shared, ws_officer, ws_supervisor):
     person = ws_local_person(ws_officer)
     mine, restricted = shared["intelligence_only"], shared["other"]
     url = f"/persons/{person.pk}/"

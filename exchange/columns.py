@@ -2,9 +2,10 @@
 
 The hub's regional records and a member's received records are filtered on the same
 things (date, commodity, route country, transport, detection, concealment, conveyance
-identifiers, free text); reading them out of the JSON payload would scan every row, so
-``searchable_columns`` copies them into real, indexed columns, and is the only place that
-knows where in a payload (docs/exchange-payload.md) each one lives.
+identifiers, the persons' and businesses' identifiers, free text); reading them out of the
+JSON payload would scan every row, so ``searchable_columns`` copies them into real, indexed
+columns, and is the only place that knows where in a payload (docs/exchange-payload.md)
+each one lives.
 """
 
 import re
@@ -16,7 +17,7 @@ from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from persons.keys import identifier_key
+from persons.keys import DOCUMENT, PHONE, REGISTRATION, TAX, identifier_key, typed_key
 
 # PostgreSQL's parser reads "FJ-2026-000123" as "fj", "-2026", "-000123" (signed numbers),
 # which a search for the reference never matches: words joined by hyphens are stored, and
@@ -50,6 +51,12 @@ class SearchableColumns(models.Model):
     conveyance_keys = ArrayField(
         models.CharField(max_length=60), default=list, blank=True, editable=False
     )
+    # typed_key() of each identifier of the persons and businesses the sender's policy
+    # shared (documents, phones, registration and tax numbers), for correlation with the
+    # persons app's records.
+    nominal_keys = ArrayField(
+        models.CharField(max_length=80), default=list, blank=True, editable=False
+    )
     search_text = models.TextField(blank=True, editable=False)
 
     class Meta:
@@ -64,6 +71,7 @@ def searchable_indexes(prefix: str) -> list:
         GinIndex(fields=["commodity_codes"], name=f"{prefix}_commodity_gin"),
         GinIndex(fields=["route_countries"], name=f"{prefix}_route_gin"),
         GinIndex(fields=["conveyance_keys"], name=f"{prefix}_conveyance_gin"),
+        GinIndex(fields=["nominal_keys"], name=f"{prefix}_nominal_gin"),
         models.Index(fields=["transport_mode"], name=f"{prefix}_transport"),
         models.Index(fields=["detection_method"], name=f"{prefix}_detection"),
         GinIndex(search_vector(), name=f"{prefix}_search_gin"),
@@ -81,6 +89,20 @@ def _code(value) -> str:
 
 def _occurred_at(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def _nominal_keys(payload: dict) -> list[str]:
+    """The typed keys of the identifiers in the payload's nominal part (absent where the
+    sender's policy did not share them)."""
+    pairs = []
+    for person in payload.get("persons", []):
+        pairs += [(DOCUMENT, document["number"]) for document in person.get("documents", [])]
+        pairs += [(PHONE, phone) for phone in person.get("phones", [])]
+    for business in payload.get("businesses", []):
+        pairs += [(REGISTRATION, business.get("registration_number", ""))]
+        pairs += [(TAX, business.get("tax_id", ""))]
+        pairs += [(PHONE, phone) for phone in business.get("phones", [])]
+    return sorted({typed_key(kind, value) for kind, value in pairs} - {""})
 
 
 def searchable_columns(payload: dict) -> dict:
@@ -115,6 +137,7 @@ def searchable_columns(payload: dict) -> dict:
         "detection_method": _code(seizure["detection_method"]),
         "concealment_method": _code(seizure["concealment_method"]),
         "conveyance_keys": sorted({identifier_key(value) for value in identifiers} - {""}),
+        "nominal_keys": _nominal_keys(payload),
         "search_text": INNER_HYPHEN.sub(" ", " ".join(word for word in words if word)),
     }
 
@@ -129,5 +152,6 @@ def blank_columns() -> dict:
         "detection_method": "",
         "concealment_method": "",
         "conveyance_keys": [],
+        "nominal_keys": [],
         "search_text": "",
     }

@@ -89,9 +89,13 @@ class NominalField(models.TextChoices):
     PERSON_NATIONALITY = "person_nationality", _("Persons' nationalities")
     PERSON_GENDER = "person_gender", _("Persons' gender")
     PERSON_BIRTH_YEAR = "person_birth_year", _("Persons' year of birth")
+    PERSON_DOCUMENTS = "person_documents", _("Persons' identity documents (type, number, country)")
+    PERSON_PHONES = "person_phones", _("Persons' phone numbers")
     BUSINESS_NAME = "business_name", _("Business names")
     BUSINESS_COUNTRY = "business_country", _("Businesses' country of registration")
     BUSINESS_TYPE = "business_type", _("Business type")
+    BUSINESS_NUMBERS = "business_numbers", _("Businesses' registration and tax numbers")
+    BUSINESS_PHONES = "business_phones", _("Businesses' phone numbers")
     FREE_TEXT = "free_text", _("Narrative and item descriptions (free text may name people)")
 
 

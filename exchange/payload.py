@@ -27,11 +27,16 @@ PERSON_FIELDS = {
     "nationalities": NominalField.PERSON_NATIONALITY,
     "gender": NominalField.PERSON_GENDER,
     "birth_year": NominalField.PERSON_BIRTH_YEAR,
+    "documents": NominalField.PERSON_DOCUMENTS,
+    "phones": NominalField.PERSON_PHONES,
 }
 BUSINESS_FIELDS = {
     "name": NominalField.BUSINESS_NAME,
     "registration_country": NominalField.BUSINESS_COUNTRY,
     "type": NominalField.BUSINESS_TYPE,
+    "registration_number": NominalField.BUSINESS_NUMBERS,
+    "tax_id": NominalField.BUSINESS_NUMBERS,
+    "phones": NominalField.BUSINESS_PHONES,
 }
 
 

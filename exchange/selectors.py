@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -7,7 +8,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from ncen.models import Administration
-from persons.keys import identifier_key
 
 from .models import (
     DeliveryAttempt,
@@ -202,15 +202,40 @@ def received_record_get(*, user, pk: int) -> ReceivedRecord:
 CORRELATION_LIMIT = 100
 
 
-def received_for_conveyance(*, user, identifier: str) -> list[ReceivedRecord]:
-    """Received records whose conveyance fields name ``identifier`` (as persons.keys
-    writes it): the regional side of a conveyance's correlation."""
-    key = identifier_key(identifier)
-    if not key:
+@dataclass
+class RegionalAppearance:
+    """A received record that shares identifiers with a local record, and which ones."""
+
+    record: ReceivedRecord
+    reasons: list[str]
+
+
+def received_sharing_keys(
+    *, user, nominal: dict[str, str], conveyance: dict[str, str]
+) -> list[RegionalAppearance]:
+    """The regional side of correlation, in one query: the received records ``user`` may
+    read whose persons' and businesses' identifiers hold one of the ``nominal`` keys
+    (persons.keys.typed_key), or whose conveyance fields hold one of the ``conveyance``
+    keys (identifier_key), each key mapped to the words that say what matched. A withdrawn
+    record has blank columns and matches nothing."""
+    if not (nominal or conveyance):
         return []
-    return list(
-        received_record_list(user=user).filter(conveyance_keys__contains=[key])[:CORRELATION_LIMIT]
-    )
+    shares = Q()
+    if nominal:
+        shares |= Q(nominal_keys__overlap=sorted(nominal))
+    if conveyance:
+        shares |= Q(conveyance_keys__overlap=sorted(conveyance))
+    records = received_record_list(user=user).defer("payload").filter(shares)
+    return [
+        RegionalAppearance(
+            record=record,
+            reasons=sorted(
+                {nominal[key] for key in record.nominal_keys if key in nominal}
+                | {conveyance[key] for key in record.conveyance_keys if key in conveyance}
+            ),
+        )
+        for record in records[:CORRELATION_LIMIT]
+    ]
 
 
 def feed_pull(*, administration_id: int) -> FeedPull | None:

@@ -16,9 +16,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from exchange.selectors import RegionalAppearance, received_sharing_keys
 from seizures.models import Seizure
 
-from .keys import identifier_key, phone_keys
+from .keys import DOCUMENT, PHONE, REGISTRATION, TAX, identifier_key, phone_keys, typed_key
 from .models import (
     Business,
     CaseLink,
@@ -570,6 +571,16 @@ def conveyance_cases(*, user, conveyance: Conveyance) -> list[CaseAppearance]:
     return _appearances(found, user)
 
 
+def _own_conveyance_fields(seizure: Seizure) -> list[tuple[str, str]]:
+    """The case's own conveyance fields that correlate, each with its label: flight numbers
+    recur daily and say nothing."""
+    return [
+        (_("container %(number)s"), seizure.container_number),
+        (_("vessel IMO %(number)s"), seizure.vessel_imo),
+        (_("vehicle %(number)s"), seizure.vehicle_registration),
+    ]
+
+
 def related_cases(*, user, seizure: Seizure, links: list[CaseLink]) -> list[CaseAppearance]:
     """Other cases sharing a person, business, conveyance, document, phone or container
     with ``seizure``, each with what they share."""
@@ -596,11 +607,7 @@ def related_cases(*, user, seizure: Seizure, links: list[CaseLink]) -> list[Case
             found[link.seizure_id].append(sharing[link.person_id])
         else:
             found[link.seizure_id].append(str(link.target))
-    for label, value in (
-        (_("container %(number)s"), seizure.container_number),
-        (_("vessel IMO %(number)s"), seizure.vessel_imo),
-        (_("vehicle %(number)s"), seizure.vehicle_registration),
-    ):
+    for label, value in _own_conveyance_fields(seizure):
         if value:
             for pk in (
                 Seizure.objects.visible_to(user)
@@ -610,6 +617,87 @@ def related_cases(*, user, seizure: Seizure, links: list[CaseLink]) -> list[Case
             ):
                 found[pk].append(label % {"number": value})
     return _appearances(found, user)
+
+
+# --- Correlation with the regional records received from the hub ---------------------------
+
+
+def _described(pairs) -> dict[str, str]:
+    """typed key → what to call it, from (kind, value as written, words) triples."""
+    keys = {}
+    for kind, value, words in pairs:
+        key = typed_key(kind, value)
+        if key:
+            keys.setdefault(key, words)
+    return keys
+
+
+def _person_keys(persons) -> dict[str, str]:
+    """The typed keys of the persons' documents and phones (documents prefetched)."""
+    return _described(
+        [
+            (DOCUMENT, d.number, _("document %(number)s") % {"number": d.number})
+            for p in persons
+            for d in p.documents.all()
+        ]
+        + [
+            (PHONE, phone, _("phone %(number)s") % {"number": phone})
+            for p in persons
+            for phone in p.phones
+        ]
+    )
+
+
+def _business_keys(businesses) -> dict[str, str]:
+    """The typed keys of the businesses' registration and tax numbers and phones."""
+    triples = []
+    for b in businesses:
+        triples += [
+            (
+                REGISTRATION,
+                b.registration_number,
+                _("registration %(number)s") % {"number": b.registration_number},
+            ),
+            (TAX, b.tax_id, _("tax number %(number)s") % {"number": b.tax_id}),
+        ]
+        triples += [(PHONE, phone, _("phone %(number)s") % {"number": phone}) for phone in b.phones]
+    return _described(triples)
+
+
+def person_regional_records(*, user, person: Person) -> list[RegionalAppearance]:
+    """Received regional records naming one of the person's documents or phones."""
+    return received_sharing_keys(user=user, nominal=_person_keys([person]), conveyance={})
+
+
+def business_regional_records(*, user, business: Business) -> list[RegionalAppearance]:
+    """Received regional records naming the business's registration or tax number or phone."""
+    return received_sharing_keys(user=user, nominal=_business_keys([business]), conveyance={})
+
+
+def conveyance_regional_records(*, user, conveyance: Conveyance) -> list[RegionalAppearance]:
+    """Received regional records whose conveyance fields name the conveyance."""
+    key = identifier_key(conveyance.identifier)
+    return received_sharing_keys(
+        user=user, nominal={}, conveyance={key: str(conveyance)} if key else {}
+    )
+
+
+def related_regional_records(
+    *, user, seizure: Seizure, links: list[CaseLink]
+) -> list[RegionalAppearance]:
+    """Received regional records sharing a document, phone, registration or tax number
+    with the case's persons and businesses, or a conveyance or container with the case's
+    conveyances and its own conveyance fields."""
+    conveyance = {}
+    for label, value in _own_conveyance_fields(seizure):
+        if identifier_key(value):
+            conveyance.setdefault(identifier_key(value), label % {"number": value})
+    for link in links:
+        if link.conveyance_id and identifier_key(link.conveyance.identifier):
+            conveyance.setdefault(identifier_key(link.conveyance.identifier), str(link.conveyance))
+    nominal = _person_keys([link.person for link in links if link.person_id])
+    nominal |= _business_keys([link.business for link in links if link.business_id])
+    return received_sharing_keys(user=user, nominal=nominal, conveyance=conveyance)
 
 
 # --- Link chart ---------------------------------------------------------------------------

@@ -60,11 +60,13 @@ class SeizureQuerySet(models.QuerySet):
                 ),
                 "attachments",
                 # The persons and businesses of the case, for its payload
-                # (seizures.snapshots.nominal_inputs): one query, however many.
+                # (seizures.snapshots.nominal_inputs): one query, however many, and one
+                # more for the persons' documents when the case has persons.
                 models.Prefetch(
                     "case_links",
                     queryset=CaseLink.objects.filter(conveyance__isnull=True)
                     .select_related("person", "business")
+                    .prefetch_related("person__documents")
                     .order_by("id"),
                     to_attr="nominal_links",
                 ),

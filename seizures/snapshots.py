@@ -25,16 +25,19 @@ def nominal_inputs(seizure: Seizure) -> dict:
     reads them:
 
         persons:    {"role", "name", "nationalities": [ISO 3166 alpha-2], "gender",
-                     "birth_year"}
-        businesses: {"role", "name", "registration_country", "type"}
+                     "birth_year", "documents": [{"type", "number", "issuing_country"}],
+                     "phones": [as written]}
+        businesses: {"role", "name", "registration_country", "type",
+                     "registration_number", "tax_id", "phones": [as written]}
 
     in the order they were linked (a record linked twice, in two roles, appears twice).
     ``seizure`` comes from Seizure.objects.with_detail_relations(), whose ``nominal_links``
-    this reads and nothing else: no query per person. Only these fields are read: documents,
-    phones, addresses, the date of birth and notes never reach an approval, whatever the
-    policy. Conveyance records stay out too: their identifiers travel in the record's own
-    conveyance fields (see docs/exchange-payload.md). A value not recorded is left empty, and
-    nominal_part leaves empty values out."""
+    (with the persons' documents) this reads and nothing else: no query per person. Only
+    these fields are read: addresses, e-mails, the date of birth, the documents' dates and
+    notes never reach an approval, whatever the policy. Conveyance records stay out too:
+    their identifiers travel in the record's own conveyance fields (see
+    docs/exchange-payload.md). A value not recorded is left empty, and nominal_part leaves
+    empty values out."""
     persons, businesses = [], []
     for link in seizure.nominal_links:
         if link.person_id is not None:
@@ -46,6 +49,15 @@ def nominal_inputs(seizure: Seizure) -> dict:
                     "nationalities": list(person.nationalities),
                     "gender": person.gender or None,
                     "birth_year": person.birth_year,
+                    "documents": [
+                        {
+                            "type": document.kind,
+                            "number": document.number,
+                            "issuing_country": _country(document.issuing_country),
+                        }
+                        for document in person.documents.all()
+                    ],
+                    "phones": list(person.phones),
                 }
             )
         else:
@@ -56,6 +68,9 @@ def nominal_inputs(seizure: Seizure) -> dict:
                     "name": business.name,
                     "registration_country": _country(business.registration_country),
                     "type": business.kind or None,
+                    "registration_number": business.registration_number,
+                    "tax_id": business.tax_id,
+                    "phones": list(business.phones),
                 }
             )
     return {"persons": persons, "businesses": businesses}

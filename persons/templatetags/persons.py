@@ -1,5 +1,6 @@
 """The panel a seizure's page includes: its persons, businesses and conveyances, and the
-other cases that share one of them or one of their identifiers."""
+other cases, and the regional records received, that share one of them or one of their
+identifiers."""
 
 from django import template
 
@@ -20,6 +21,9 @@ def seizure_persons(context, seizure):
         "seizure": seizure,
         "links": links,
         "related": selectors.related_cases(user=user, seizure=seizure, links=links),
+        "related_regional": selectors.related_regional_records(
+            user=user, seizure=seizure, links=links
+        ),
         # Links are part of the record: changed only while the seizure may be edited.
         "can_record": rights.can_record(user) and seizure_rights.can_edit(user, seizure),
     }

@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from exchange import selectors as exchange_selectors
 from ncen.exceptions import TransitionRefused
 from ncen.forms import add_service_errors
 from seizures import selectors as seizure_selectors
@@ -92,6 +91,7 @@ def person_detail(request, pk: int):
     context = {
         "person": person,
         "cases": selectors.person_cases(user=request.user, person=person),
+        "regional_records": selectors.person_regional_records(user=request.user, person=person),
         "merges": selectors.record_merges(user=request.user, record=person),
         "can_record": rights.can_record(request.user) and person.merged_into_id is None,
         "can_judge": rights.can_judge_duplicates(request.user),
@@ -255,6 +255,9 @@ def business_detail(request, pk: int):
     context = {
         "business": business,
         "cases": selectors.business_cases(user=request.user, business=business),
+        "regional_records": selectors.business_regional_records(
+            user=request.user, business=business
+        ),
         "merges": selectors.record_merges(user=request.user, record=business),
         "can_record": rights.can_record(request.user) and business.merged_into_id is None,
         "can_judge": rights.can_judge_duplicates(request.user),
@@ -278,8 +281,8 @@ def conveyance_detail(request, pk: int):
     context = {
         "conveyance": conveyance,
         "cases": selectors.conveyance_cases(user=request.user, conveyance=conveyance),
-        "regional_records": exchange_selectors.received_for_conveyance(
-            user=request.user, identifier=conveyance.identifier
+        "regional_records": selectors.conveyance_regional_records(
+            user=request.user, conveyance=conveyance
         ),
         "can_record": rights.can_record(request.user),
     }

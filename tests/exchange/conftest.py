@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
-from exchange import delivery, signing
+from exchange import delivery, pull, signing
 from exchange.models import Member
 
 from ..factories import make_seizure, submit_and_approve
@@ -93,3 +93,50 @@ def reapproved(seizure, officer, supervisor, **decision_overrides):
         expected_version=seizure.version,
         decision=decision(**decision_overrides),
     )
+
+
+class FeedInProcess:
+    """The feed's transport, replaced: GETs go to the hub's view in this process."""
+
+    def __init__(self):
+        self.down = False
+        self.pages = []
+
+    def __call__(self, url, headers, timeout):
+        if self.down:
+            raise ConnectionRefusedError(111, "Connection refused")
+        parts = urlsplit(url)
+        response = Client().get(
+            parts.path + (f"?{parts.query}" if parts.query else ""), headers=headers
+        )
+        self.pages.append(response.json())
+        return response.status_code, response.json()
+
+
+@pytest.fixture
+def ws_pulling(hub, exchange_settings, samoa, tmp_path, monkeypatch):
+    """This instance sends as FJ (``hub``) until ``as_ws()``, then pulls the feed as WS
+    with WS's own key, registered at the hub."""
+    path = tmp_path / "ws.pem"
+    Member.objects.create(
+        code="WS",
+        name="Samoa Customs",
+        public_key=signing.public_key_text(signing.generate_private_key(path)),
+    )
+    transport = FeedInProcess()
+    monkeypatch.setattr(pull, "transport", transport)
+    fj_key_file = exchange_settings.NCEN_EXCHANGE_KEY_FILE
+
+    def become(member, key_file):
+        exchange_settings.NCEN_EXCHANGE_MEMBER = member
+        exchange_settings.NCEN_EXCHANGE_KEY_FILE = key_file
+
+    transport.as_ws = lambda: become("WS", str(path))
+    transport.as_fj = lambda: become("FJ", fj_key_file)
+    return transport
+
+
+def deliver_then_pull(ws_pulling) -> dict:
+    delivery.deliver()
+    ws_pulling.as_ws()
+    return pull.pull()

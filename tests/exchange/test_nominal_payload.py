@@ -31,9 +31,12 @@ SCHEMA = json.loads(
     ).read_text()
 )
 ALL_FIELDS = list(NominalField.values)
-# What never leaves, whatever the policy: identity documents, phones, addresses, the date of
-# birth, registration numbers. Nor, for a global payload, any name.
-NEVER_SENT = ("FJ448812", "990 1234", "Namaka", "1987-05-02", "REG-7781", "9123456")
+# What never leaves, whatever the policy: addresses, the date of birth, the linked
+# conveyance record. Nor, for a global payload, any name or identifier.
+NEVER_SENT = ("Namaka", "1987-05-02", "9123456")
+# Identity documents, phones and registration numbers leave only for the regional exchange,
+# and only when the policy names them (for correlation in the members' regional records).
+IDENTIFIERS = ("FJ448812", "990 1234", "REG-7781")
 NAMES = ("Josefa", "Ratuvou", "Pacific Freight")
 
 
@@ -115,6 +118,8 @@ def test_the_approval_freezes_the_linked_persons_and_businesses(
             "nationalities": ["FJ", "NZ"],
             "gender": "male",
             "birth_year": 1987,
+            "documents": [{"type": "passport", "number": "FJ448812", "issuing_country": "FJ"}],
+            "phones": ["+679 990 1234"],
         }
     ]
     assert approval.record["businesses"] == [
@@ -123,6 +128,9 @@ def test_the_approval_freezes_the_linked_persons_and_businesses(
             "name": "Pacific Freight Ltd",
             "registration_country": "FJ",
             "type": "freight_forwarder",
+            "registration_number": "REG-7781",
+            "tax_id": "",
+            "phones": ["+679 990 1234"],
         }
     ]
     frozen = json.dumps(approval.record)
@@ -137,7 +145,7 @@ def test_a_global_payload_carries_no_nominal_data_whatever_the_policy(
     approval = _approve(case, fj_officer, fj_supervisor)
     sent = selectors.approval_payload(approval=approval, destination="global")
     payload = validate(sent)
-    for nominal in (*NAMES, *NEVER_SENT, "1987", "gangway"):
+    for nominal in (*NAMES, *NEVER_SENT, *IDENTIFIERS, "1987", "gangway"):
         assert nominal not in sent.decode()
     assert "persons" not in payload
     assert "businesses" not in payload
@@ -157,9 +165,13 @@ def test_a_regional_payload_carries_every_field_the_policy_allows_and_no_more(
             "nationalities": ["FJ", "NZ"],
             "gender": "male",
             "birth_year": 1987,
+            "documents": [{"type": "passport", "number": "FJ448812", "issuing_country": "FJ"}],
+            "phones": ["+679 990 1234"],
         }
     ]
     assert payload["businesses"][0]["type"] == "freight_forwarder"
+    assert payload["businesses"][0]["registration_number"] == "REG-7781"
+    assert "tax_id" not in payload["businesses"][0]  # not recorded: left out
     for secret in NEVER_SENT:
         assert secret not in sent.decode()
 
@@ -182,7 +194,7 @@ def test_a_regional_payload_leaves_out_what_the_policy_does_not_allow(
         {"role": "courier", "nationalities": ["FJ", "NZ"], "birth_year": 1987}
     ]
     assert payload["businesses"] == [{"role": "consignee", "name": "Pacific Freight Ltd"}]
-    for secret in ("Josefa", "Ratuvou", "male", "freight_forwarder", *NEVER_SENT):
+    for secret in ("Josefa", "Ratuvou", "male", "freight_forwarder", *NEVER_SENT, *IDENTIFIERS):
         assert secret not in sent.decode()
 
 
@@ -420,9 +432,10 @@ def test_approving_and_previewing_read_persons_in_one_query(
             ),
         )
     # The approval page and the approval itself read the persons and businesses with the
-    # record, in one query: 1 or 6 of each cost the same (the approval's 24 include its
-    # outbox entries and asking whether any risk indicator is active).
-    assert counts["few"] == counts["many"] == (14, 24)
+    # record, in one query, and the persons' documents in one more: 1 or 6 of each cost the
+    # same (the approval's 25 include its outbox entries and asking whether any risk
+    # indicator is active).
+    assert counts["few"] == counts["many"] == (15, 25)
     assert len(Seizure.objects.get(pk=many.pk).last_approval.record["persons"]) == 6
 
 

@@ -2,67 +2,17 @@
 the cursor stored only with the rows; its users find them beside their own seizures, as
 their handling code allows; a conveyance's correlation lists them."""
 
-from urllib.parse import urlsplit
-
 import pytest
-from django.test import Client
 
-from exchange import delivery, pull, signing
-from exchange.models import FeedPull, Member, ReceivedRecord
+from exchange import delivery, pull
+from exchange.models import FeedPull, ReceivedRecord
 from ncen.models import AuditEntry
 from seizures import services
 
 from ..conftest import api_client, signed_in_client
-from .conftest import approved, reapproved
+from .conftest import approved, deliver_then_pull, reapproved
 
 pytestmark = pytest.mark.django_db
-
-
-class FeedInProcess:
-    """The feed's transport, replaced: GETs go to the hub's view in this process."""
-
-    def __init__(self):
-        self.down = False
-        self.pages = []
-
-    def __call__(self, url, headers, timeout):
-        if self.down:
-            raise ConnectionRefusedError(111, "Connection refused")
-        parts = urlsplit(url)
-        response = Client().get(
-            parts.path + (f"?{parts.query}" if parts.query else ""), headers=headers
-        )
-        self.pages.append(response.json())
-        return response.status_code, response.json()
-
-
-@pytest.fixture
-def ws_pulling(hub, exchange_settings, samoa, tmp_path, monkeypatch):
-    """This instance sends as FJ (``hub``) until ``as_ws()``, then pulls the feed as WS
-    with WS's own key, registered at the hub."""
-    path = tmp_path / "ws.pem"
-    Member.objects.create(
-        code="WS",
-        name="Samoa Customs",
-        public_key=signing.public_key_text(signing.generate_private_key(path)),
-    )
-    transport = FeedInProcess()
-    monkeypatch.setattr(pull, "transport", transport)
-    fj_key_file = exchange_settings.NCEN_EXCHANGE_KEY_FILE
-
-    def become(member, key_file):
-        exchange_settings.NCEN_EXCHANGE_MEMBER = member
-        exchange_settings.NCEN_EXCHANGE_KEY_FILE = key_file
-
-    transport.as_ws = lambda: become("WS", str(path))
-    transport.as_fj = lambda: become("FJ", fj_key_file)
-    return transport
-
-
-def deliver_then_pull(ws_pulling) -> dict:
-    delivery.deliver()
-    ws_pulling.as_ws()
-    return pull.pull()
 
 
 def test_a_pull_stores_the_others_records_with_their_handling_code(
@@ -256,5 +206,5 @@ def test_a_conveyance_lists_the_regional_records_that_name_it(
         by=ws_officer, values={"kind": "container", "identifier": "MSCU 123456-7"}
     )
     page = signed_in_client(ws_officer).get(f"/conveyances/{container.pk}/")
-    assert [r.record_uuid for r in page.context["regional_records"]] == [seizure.uuid]
+    assert [r.record.record_uuid for r in page.context["regional_records"]] == [seizure.uuid]
     assert seizure.reference in page.content.decode()

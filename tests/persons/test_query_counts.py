@@ -101,8 +101,9 @@ def test_the_person_page_is_pinned_however_many_cases(fj_officer):
     """Session, user, the person and their documents; six statements for the audit entry of
     the reading (savepoint, chain lock, jsonb round trip, chain head, insert, release); then
     one query each for their links, others sharing a document, others sharing a phone, those
-    others' links, the cases and the merges that may be undone; and the navigation's unread
-    notifications."""
+    others' links, the cases, the received regional records sharing a document or phone
+    (one query, 17 before they were listed) and the merges that may be undone; and the
+    navigation's unread notifications."""
     client = signed_in_client(fj_officer)
     person = make_person(by=fj_officer, phones=["679 990 0001"])
 
@@ -117,9 +118,9 @@ def test_the_person_page_is_pinned_however_many_cases(fj_officer):
             )
 
     cases(1)
-    assert _queries(client, f"/persons/{person.pk}/") == 17
+    assert _queries(client, f"/persons/{person.pk}/") == 18
     cases(5)
-    assert _queries(client, f"/persons/{person.pk}/") == 17
+    assert _queries(client, f"/persons/{person.pk}/") == 18
 
 
 def test_the_duplicates_queue_is_pinned(fj_supervisor):

@@ -9,6 +9,7 @@ missing to reach --records, then puts every regional outbox entry of FJ back in 
 and times their delivery; then it approves --approvals more records one at a time.
 
     python bench/bench_exchange.py [--records 10000] [--approvals 50] [--batch-size 200]
+                                   [--senders 1] [--hub-workers 1]
 """
 
 import argparse
@@ -68,6 +69,8 @@ def main() -> None:
     parser.add_argument("--approvals", type=int, default=50)
     parser.add_argument("--spacing", type=float, default=0.5, help="seconds between approvals")
     parser.add_argument("--batch-size", type=int, help="NCEN_EXCHANGE_BATCH_SIZE of the worker")
+    parser.add_argument("--senders", type=int, default=1, help="the worker's concurrency")
+    parser.add_argument("--hub-workers", type=int, default=1, help="the hub's gunicorn workers")
     args = parser.parse_args()
     officer = User.objects.get(username="fj.officer")
     supervisor = User.objects.get(username="fj.supervisor")
@@ -84,14 +87,21 @@ def main() -> None:
         tmp_path = Path(folder)
         key_file = tmp_path / "fj.pem"
         public_key = signing.public_key_text(signing.generate_private_key(key_file))
-        hub = Hub(public_key=public_key, tmp_path=tmp_path)
+        hub = Hub(public_key=public_key, tmp_path=tmp_path, workers=args.hub_workers)
         overrides = {"NCEN_EXCHANGE_BATCH_SIZE": str(args.batch_size)} if args.batch_size else {}
-        worker = Worker(hub=hub, key_file=key_file, tmp_path=tmp_path, **overrides)
+        worker = Worker(
+            hub=hub,
+            key_file=key_file,
+            tmp_path=tmp_path,
+            concurrency=args.senders,
+            **overrides,
+        )
         deliver_outbox.apply_async = lambda **kwargs: send(queue=worker.queue, **kwargs)
         try:
             hub.start()
             worker.start()
-            # Everything goes back in the queue; the worker (now idle) is asked once.
+            # Everything goes back in the queue; each sender of the (now idle) worker is asked
+            # once.
             started = timezone.now()
             count = regional_entries().update(
                 state=OutboxEntry.State.PENDING,
@@ -102,7 +112,8 @@ def main() -> None:
                 outcome="",
                 acknowledged_at=None,
             )
-            deliver_outbox.apply_async()
+            for _sender in range(args.senders):
+                deliver_outbox.apply_async()
             wait_until(
                 lambda: (
                     not regional_entries().exclude(state=OutboxEntry.State.ACKNOWLEDGED).exists()

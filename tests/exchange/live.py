@@ -44,7 +44,8 @@ class Hub:
     """A hub instance: its own database, migrated, with member FJ registered, served by
     gunicorn on a loopback port that it keeps across restarts."""
 
-    def __init__(self, *, public_key: str, tmp_path: Path):
+    def __init__(self, *, public_key: str, tmp_path: Path, workers: int = 1):
+        self.workers = workers
         national = connection.settings_dict
         self.name = f"{national['NAME']}_hub"[:63]
         self.admin_url = database_url().rsplit("/", 1)[0] + "/postgres"
@@ -88,7 +89,7 @@ class Hub:
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
-                "1",
+                str(self.workers),
                 "--preload",  # the application is loaded before the port opens
             ],
             cwd=ROOT,
@@ -148,8 +149,16 @@ class Worker:
     its other settings."""
 
     def __init__(
-        self, *, hub: Hub, key_file: Path, tmp_path: Path, redis_url: str = "", **overrides
+        self,
+        *,
+        hub: Hub,
+        key_file: Path,
+        tmp_path: Path,
+        redis_url: str = "",
+        concurrency: int = 1,
+        **overrides,
     ):
+        self.concurrency = concurrency
         self.queue = f"test-exchange-{uuid.uuid4().hex}"
         self.tmp_path = tmp_path
         self.process = None
@@ -183,8 +192,11 @@ class Worker:
                 "--beat",
                 "--schedule",
                 str(self.tmp_path / f"beat-schedule-{uuid.uuid4().hex}"),
-                "--pool",
-                "solo",
+                *(
+                    ("--pool", "solo")
+                    if self.concurrency == 1
+                    else ("--pool", "prefork", "--concurrency", str(self.concurrency))
+                ),
                 "--without-heartbeat",
                 "--without-gossip",
                 "--without-mingle",

@@ -282,16 +282,18 @@ def _closest_names(user, name: str) -> tuple[list[str], dict[str, Likeness]]:
             .values_list("name_key", flat=True)[:NAME_POOL]
         )
         if len(typed) > 1:
-            one_word_off = Q(pk__in=[])
-            for i, word in enumerate(typed):
-                one_word_off |= Q(
-                    words__contains=typed[:i] + typed[i + 1 :],
-                    words__overlap=sorted(one_letter_away(word)),
-                )
+            # One branch a word: as one OR, the planner gave up the words' index for a walk
+            # of every name of the administration (120 ms instead of a few).
             pool = pool.union(
-                names.filter(one_word_off)
-                .order_by("-similarity", "name_key")
-                .values_list("name_key", flat=True)[:NAME_POOL]
+                *(
+                    names.filter(
+                        words__contains=typed[:i] + typed[i + 1 :],
+                        words__overlap=sorted(one_letter_away(word)),
+                    )
+                    .order_by("-similarity", "name_key")
+                    .values_list("name_key", flat=True)[:NAME_POOL]
+                    for i, word in enumerate(typed)
+                )
             )
         found = {key: likeness(typed, key) for key in pool}
     closest = sorted(found, key=lambda key: (-found[key].similarity, key))[:NAME_CANDIDATES]

@@ -162,7 +162,7 @@ def test_the_page_query_count_does_not_grow_with_the_records(
     for _n in range(3):
         approved(fj_officer, fj_supervisor)
     deliver_then_pull(ws_pulling)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         assert len(client.get("/seizures/regional/").context["page"]) == 5
 
 

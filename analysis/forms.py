@@ -9,6 +9,10 @@ SPLIT_CHOICES = [
     ("detection_method", _("Detection method")),
     ("concealment_method", _("Concealment method")),
 ]
+# The hub's regional records are split by the member that shared them, not by office.
+REGIONAL_SPLIT_CHOICES = [
+    (name, label) if name != "office" else ("member", _("Member")) for name, label in SPLIT_CHOICES
+]
 DEFAULT_PERIOD, DEFAULT_SPLIT = "month", "commodity"
 
 
@@ -21,6 +25,10 @@ class ChartForm(forms.Form):
     split = forms.ChoiceField(
         label=_("Split by"), choices=SPLIT_CHOICES, required=False, initial=DEFAULT_SPLIT
     )
+
+    def __init__(self, *args, split_choices=SPLIT_CHOICES, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["split"].choices = split_choices
 
     def choice(self) -> tuple[str, str]:
         """The period and split asked for, or the defaults."""

@@ -5,13 +5,15 @@ Every function takes ``seizures``, a queryset already narrowed by the visibility
 (``Seizure.objects.visible_to``) and the seizures' FilterSet, and counts what it is given:
 the page, the API and printed bulletins call these same functions, so they show the same
 figures for the same filters. They read only columns that a record shared with the regional
-exchange keeps too (date, office, code-list entries, countries, commodities), so that the
-hub can count its regional records with them. Counts are of seizures: a seizure with items
-of two commodities counts once under each.
+exchange keeps too (date, code-list entries, countries, commodities): given the ``source``
+REGIONAL, the dashboard's functions count the hub's regional records (a queryset of
+exchange's RegionalRecord, narrowed by its own FilterSet) with the same queries. Counts are
+of seizures: a seizure with items of two commodities counts once under each.
 
 Each first asks the rollup (analysis.counts), which answers the filters it is keyed by
 (dates, office, commodity) with the same counts in a few thousand rows instead of up to a
-million; any other filter is counted over the seizures.
+million; any other filter is counted over the seizures. The rollup keeps seizures only: the
+hub's regional records, a few thousand a year, are always counted directly.
 """
 
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Case, Count, DateField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, DateField, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Trunc
 from django.utils import timezone
 
@@ -38,16 +40,55 @@ class Split:
     parameter: str
 
 
-SPLITS = {
-    split.name: split
-    for split in (
+@dataclass(frozen=True)
+class Source:
+    """Where the records counted keep each thing the figures read: their columns, and the
+    value a code column holds when nothing is recorded (counted under the key None)."""
+
+    splits: dict[str, Split]
+    commodities: str
+    detection_method: str
+    not_recorded: str | None
+    origin: str = "origin_country"
+    destination: str = "destination_country"
+    route_countries: str = "route_countries"
+
+    def key(self, value):
+        return None if value == self.not_recorded else value
+
+
+def _splits(*splits: Split) -> dict[str, Split]:
+    return {split.name: split for split in splits}
+
+
+# The seizures: code-list entries by id (None when not recorded).
+SEIZURES = Source(
+    splits=_splits(
         Split("commodity", "commodity_ids", "commodity"),
         Split("office", "office_id", "office"),
         Split("transport_mode", "transport_mode_id", "transport_mode"),
         Split("detection_method", "detection_method_id", "detection_method"),
         Split("concealment_method", "concealment_method_id", "concealment_method"),
-    )
-}
+    ),
+    commodities="commodity_ids",
+    detection_method="detection_method_id",
+    not_recorded=None,
+)
+# The hub's regional records (exchange.columns): entries by code ('' when not recorded),
+# split by the member that shared them rather than by office.
+REGIONAL = Source(
+    splits=_splits(
+        Split("commodity", "commodity_codes", "commodity"),
+        Split("member", "member_id", "member"),
+        Split("transport_mode", "transport_mode", "transport_mode"),
+        Split("detection_method", "detection_method", "detection_method"),
+        Split("concealment_method", "concealment_method", "concealment_method"),
+    ),
+    commodities="commodity_codes",
+    detection_method="detection_method",
+    not_recorded="",
+)
+SPLITS = SEIZURES.splits
 
 
 @dataclass(frozen=True)
@@ -56,7 +97,7 @@ class PeriodCount:
     value ``key`` of the split (None: not recorded)."""
 
     start: date
-    key: int | None
+    key: int | str | None
     count: int
 
 
@@ -67,19 +108,26 @@ def _plain(seizures: QuerySet) -> QuerySet:
 
 
 def over_time(
-    seizures: QuerySet, *, period: str, split: str, commodities: list[int] | None = None
+    seizures: QuerySet,
+    *,
+    period: str,
+    split: str,
+    commodities: list | None = None,
+    source: Source = SEIZURES,
 ) -> list[PeriodCount]:
     """Seizures per period (week, month or year, in the active time zone: the
     administration's), split by ``split``. Split by commodity, only the entries of
     ``commodities`` are counted (see commodity_split_codes)."""
-    if period not in PERIODS or split not in SPLITS:
+    if period not in PERIODS or split not in source.splits:
         raise ValueError(f"Unknown period {period!r} or split {split!r}.")
     counted = _counted_over_time(seizures, period=period, split=split, commodities=commodities)
     if counted is not None:
         return counted
-    column = SPLITS[split].column
+    column = source.splits[split].column
     if split == "commodity":
-        return _commodities_over_time(seizures, period=period, commodities=commodities or [])
+        return _commodities_over_time(
+            seizures, period=period, commodities=commodities or [], column=column
+        )
     rows = (
         _plain(seizures)
         .annotate(
@@ -94,7 +142,7 @@ def over_time(
         .annotate(count=Count("*"))
         .order_by("start", column)
     )
-    return [PeriodCount(start, key, count) for start, key, count in rows]
+    return [PeriodCount(start, source.key(key), count) for start, key, count in rows]
 
 
 def _counted_over_time(
@@ -125,12 +173,12 @@ def _code(value: str) -> int | None:
 
 
 def _commodities_over_time(
-    seizures: QuerySet, *, period: str, commodities: list[int]
+    seizures: QuerySet, *, period: str, commodities: list, column: str
 ) -> list[PeriodCount]:
-    inner, params = _plain(seizures).values("occurred_at", "commodity_ids").query.sql_with_params()
+    inner, params = _plain(seizures).values("occurred_at", column).query.sql_with_params()
     sql = f"""
         SELECT date_trunc(%s, s.occurred_at AT TIME ZONE %s)::date AS start, c.id, count(*)
-        FROM ({inner}) AS s CROSS JOIN LATERAL unnest(s.commodity_ids) AS c(id)
+        FROM ({inner}) AS s CROSS JOIN LATERAL unnest(s.{column}) AS c(id)
         WHERE c.id = ANY(%s)
         GROUP BY 1, 2
         ORDER BY 1, 2
@@ -142,7 +190,7 @@ def _commodities_over_time(
         return [PeriodCount(start, key, count) for start, key, count in cursor.fetchall()]
 
 
-def commodity_split_codes(codes: QuerySet, *, filtered: int | None) -> QuerySet:
+def commodity_split_codes(codes: QuerySet, *, filtered: int | Subquery | None) -> QuerySet:
     """The commodities a split by commodity shows: the groups, or, when the seizures are
     already filtered by a commodity, that commodity's sub-commodities (or itself if it has
     none). Each is then a subset of the filter, so that its link keeps the filter exact."""
@@ -159,7 +207,9 @@ class RouteCount:
     count: int
 
 
-def top_routes(seizures: QuerySet, *, limit: int = 20) -> list[RouteCount]:
+def top_routes(
+    seizures: QuerySet, *, limit: int = 20, source: Source = SEIZURES
+) -> list[RouteCount]:
     """The most frequent country of origin → country of destination pairs (records missing
     either are left out)."""
     where = counts.answerable(seizures)
@@ -170,13 +220,14 @@ def top_routes(seizures: QuerySet, *, limit: int = 20) -> list[RouteCount]:
         )
         if rows is not None:
             return [RouteCount(route[:2], route[2:], count) for route, count in rows]
+    origin, destination = source.origin, source.destination
     rows = (
         _plain(seizures)
-        .exclude(origin_country="")
-        .exclude(destination_country="")
-        .values_list("origin_country", "destination_country")
+        .exclude(**{origin: ""})
+        .exclude(**{destination: ""})
+        .values_list(origin, destination)
         .annotate(count=Count("*"))
-        .order_by("-count", "origin_country", "destination_country")[:limit]
+        .order_by("-count", origin, destination)[:limit]
     )
     return [RouteCount(origin, destination, count) for origin, destination, count in rows]
 
@@ -187,31 +238,34 @@ class CountryCount:
     count: int
 
 
-def source_countries(seizures: QuerySet, *, limit: int = 20) -> list[CountryCount]:
+def source_countries(
+    seizures: QuerySet, *, limit: int = 20, source: Source = SEIZURES
+) -> list[CountryCount]:
     """The most frequent countries of origin."""
     counted = _counted_countries(seizures, dimension="origin", limit=limit)
     if counted is not None:
         return counted
     rows = (
         _plain(seizures)
-        .exclude(origin_country="")
-        .values_list("origin_country")
+        .exclude(**{source.origin: ""})
+        .values_list(source.origin)
         .annotate(count=Count("*"))
-        .order_by("-count", "origin_country")[:limit]
+        .order_by("-count", source.origin)[:limit]
     )
     return [CountryCount(country, count) for country, count in rows]
 
 
-def route_countries(seizures: QuerySet) -> list[CountryCount]:
+def route_countries(seizures: QuerySet, *, source: Source = SEIZURES) -> list[CountryCount]:
     """Every country on the routes (origin, departure, transit or destination), with the
     seizures whose route passes through it: the map."""
     counted = _counted_countries(seizures, dimension="route_country")
     if counted is not None:
         return counted
-    inner, params = _plain(seizures).values("route_countries").query.sql_with_params()
+    column = source.route_countries
+    inner, params = _plain(seizures).values(column).query.sql_with_params()
     sql = f"""
         SELECT c.country, count(*)
-        FROM ({inner}) AS s CROSS JOIN LATERAL unnest(s.route_countries) AS c(country)
+        FROM ({inner}) AS s CROSS JOIN LATERAL unnest(s.{column}) AS c(country)
         GROUP BY 1
         ORDER BY 2 DESC, 1
     """  # noqa: S608 - the inner query is the ORM's, with its parameters passed apart
@@ -236,26 +290,29 @@ def _counted_countries(
 
 @dataclass(frozen=True)
 class KeyCount:
-    key: int | None
+    key: int | str | None
     count: int
 
 
-def detection_methods(seizures: QuerySet) -> list[KeyCount]:
-    """Seizures by detection method (None: not recorded), the most frequent first."""
+def detection_methods(seizures: QuerySet, *, source: Source = SEIZURES) -> list[KeyCount]:
+    """Seizures by detection method (None: not recorded), the most frequent first, and
+    "not recorded" last among equal counts."""
     where = counts.answerable(seizures)
     if where is not None:
         rows = counts.read(where, dimension="detection_method", select=["c.value"], order_by="1")
         if rows is not None:
-            found = [KeyCount(_code(key), count) for key, count in rows]
-            # As the seizures' query orders them: "not recorded" last among equal counts.
-            return sorted(found, key=lambda row: (-row.count, row.key is None, row.key or 0))
+            return _most_first([KeyCount(_code(key), count) for key, count in rows])
     rows = (
         _plain(seizures)
-        .values_list("detection_method_id")
+        .values_list(source.detection_method)
         .annotate(count=Count("*"))
-        .order_by("-count", "detection_method_id")
+        .order_by("-count", source.detection_method)
     )
-    return [KeyCount(key, count) for key, count in rows]
+    return _most_first([KeyCount(source.key(key), count) for key, count in rows])
+
+
+def _most_first(rows: list[KeyCount]) -> list[KeyCount]:
+    return sorted(rows, key=lambda row: (-row.count, row.key is None, row.key or 0))
 
 
 # --- The printed bulletin's figures (reports.bulletin) ----------------------------------

@@ -5,4 +5,5 @@ from . import views
 app_name = "analysis"
 urlpatterns = [
     path("analysis/", views.dashboard, name="dashboard"),
+    path("analysis/regional/", views.regional_dashboard, name="regional_dashboard"),
 ]

@@ -1,15 +1,19 @@
-"""The analysis dashboard: the seizures' figures under the search page's filters."""
+"""The analysis dashboards: the seizures' figures under the search page's filters, and on
+the hub the regional records' under the regional records list's."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from exchange.filters import CurrentRegionalRecordFilterSet
+from exchange.regional_views import regional_analyst_required
+from exchange.selectors import current_regional_record_list
 from reports import bulletin
 from seizures.filters import SeizureFilterSet
 from seizures.selectors import seizure_list
 
 from . import worldmap
-from .figures import Figures
-from .forms import ChartForm
+from .figures import Figures, RegionalFigures
+from .forms import REGIONAL_SPLIT_CHOICES, ChartForm
 
 
 @login_required
@@ -17,7 +21,35 @@ def dashboard(request):
     filterset = SeizureFilterSet(
         request.GET or None, queryset=seizure_list(user=request.user), request=request
     )
-    chart_form = ChartForm(request.GET or None)
+    context = _figures_context(filterset, ChartForm(request.GET or None), Figures)
+    if not context["invalid"]:
+        context["bulletin_filters"] = [
+            (name, value)
+            for name, value in request.GET.items()
+            if value and name in bulletin.FILTERS and name not in bulletin.PERIOD
+        ]
+        context["bulletin_period"] = _bulletin_period(filterset)
+    return render(request, "analysis/dashboard.html", context)
+
+
+@regional_analyst_required
+def regional_dashboard(request):
+    """The same figures over the hub's current regional records, under the regional
+    records list's filters. Counted directly: the rollup keeps seizures only, and the
+    regional volumes do not need it."""
+    filterset = CurrentRegionalRecordFilterSet(
+        request.GET or None,
+        queryset=current_regional_record_list(user=request.user),
+        request=request,
+    )
+    chart_form = ChartForm(request.GET or None, split_choices=REGIONAL_SPLIT_CHOICES)
+    context = _figures_context(filterset, chart_form, RegionalFigures)
+    return render(request, "analysis/regional_dashboard.html", context)
+
+
+def _figures_context(filterset, chart_form: ChartForm, figures: type[Figures]) -> dict:
+    """What the dashboard's figures include (analysis/includes/figures.html) shows: none
+    when a filter or the chart's choice is invalid."""
     period, split = chart_form.choice()
     context = {
         "filterset": filterset,
@@ -27,18 +59,12 @@ def dashboard(request):
         "split": split,
     }
     if not context["invalid"]:
-        figures = Figures(filterset).all(period=period, split=split)
-        context["figures"] = figures
-        context["over_time_rows"] = _table_rows(figures["over_time"])
-        context["map_countries"] = worldmap.shaded(figures["route_countries"])
+        counted = figures(filterset).all(period=period, split=split)
+        context["figures"] = counted
+        context["over_time_rows"] = _table_rows(counted["over_time"])
+        context["map_countries"] = worldmap.shaded(counted["route_countries"])
         context["map_view_box"] = worldmap.view_box()
-        context["bulletin_filters"] = [
-            (name, value)
-            for name, value in request.GET.items()
-            if value and name in bulletin.FILTERS and name not in bulletin.PERIOD
-        ]
-        context["bulletin_period"] = _bulletin_period(filterset)
-    return render(request, "analysis/dashboard.html", context)
+    return context
 
 
 def _bulletin_period(filterset: SeizureFilterSet):

@@ -44,6 +44,9 @@ class SearchableColumns(models.Model):
     route_countries = ArrayField(
         models.CharField(max_length=2), default=list, blank=True, editable=False
     )
+    # The route's two ends apart, for the regional dashboard's routes and source countries.
+    origin_country = models.CharField(max_length=2, blank=True, editable=False)
+    destination_country = models.CharField(max_length=2, blank=True, editable=False)
     transport_mode = models.CharField(max_length=40, blank=True, editable=False)
     detection_method = models.CharField(max_length=40, blank=True, editable=False)
     concealment_method = models.CharField(max_length=40, blank=True, editable=False)
@@ -133,6 +136,8 @@ def searchable_columns(payload: dict) -> dict:
         "occurred_at": _occurred_at(seizure["occurred_at"]),
         "commodity_codes": sorted(commodities - {""}),
         "route_countries": sorted(countries - {None}),
+        "origin_country": route["origin"] or "",
+        "destination_country": route["destination"] or "",
         "transport_mode": _code(seizure["transport_mode"]),
         "detection_method": _code(seizure["detection_method"]),
         "concealment_method": _code(seizure["concealment_method"]),
@@ -148,6 +153,8 @@ def blank_columns() -> dict:
         "occurred_at": None,
         "commodity_codes": [],
         "route_countries": [],
+        "origin_country": "",
+        "destination_country": "",
         "transport_mode": "",
         "detection_method": "",
         "concealment_method": "",

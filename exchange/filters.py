@@ -2,9 +2,11 @@
 and a member's received records (the regional records page and API). Both filter the
 columns exchange.columns derives from the payload."""
 
+from collections import defaultdict
 from datetime import timedelta
 
 import django_filters
+from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -19,7 +21,8 @@ from .models import HandlingCode, Member, ReceivedRecord, RegionalRecord
 
 def _shipped_codes(code_list: str):
     """The shipped entries of a code list, as (code, label): the codes payloads carry. An
-    administration's own entries are unknown to the others, so they are not offered."""
+    administration's own entries are unknown to the others, so they are not offered. (A
+    SharedRecordFilterSet reads all its code lists in one query; see CODE_FILTERS.)"""
 
     def choices():
         return list(
@@ -29,6 +32,15 @@ def _shipped_codes(code_list: str):
         )
 
     return choices
+
+
+class RepeatableSelect(forms.Select):
+    """One choice on the form; a link may repeat the parameter to ask for several at once
+    (the dashboard's map, within a route country already filtered by)."""
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        return [value for value in values if value]
 
 
 class SharedRecordFilterSet(NcenFilterSet):
@@ -43,11 +55,17 @@ class SharedRecordFilterSet(NcenFilterSet):
         method="filter_commodity",
         empty_label=_("Any"),
     )
-    route_country = django_filters.ChoiceFilter(
+    route_country = django_filters.MultipleChoiceFilter(
         label=_("Route country"),
-        choices=lambda: list(countries),
+        choices=lambda: [("", _("Any")), *countries],
         method="filter_route_country",
-        empty_label=_("Any"),
+        widget=RepeatableSelect,
+    )
+    origin_country = django_filters.ChoiceFilter(
+        label=_("Country of origin"), choices=lambda: list(countries), empty_label=_("Any")
+    )
+    destination_country = django_filters.ChoiceFilter(
+        label=_("Country of destination"), choices=lambda: list(countries), empty_label=_("Any")
     )
     transport_mode = django_filters.ChoiceFilter(
         label=_("Transport"), choices=_shipped_codes(CodeList.TRANSPORT_MODE), empty_label=_("Any")
@@ -57,9 +75,35 @@ class SharedRecordFilterSet(NcenFilterSet):
         choices=_shipped_codes(CodeList.DETECTION_METHOD),
         empty_label=_("Any"),
     )
+    concealment_method = django_filters.ChoiceFilter(
+        label=_("Concealment"),
+        choices=_shipped_codes(CodeList.CONCEALMENT_METHOD),
+        empty_label=_("Any"),
+    )
     handling_code = django_filters.ChoiceFilter(
         label=_("Handling code"), choices=HandlingCode.choices, empty_label=_("Any")
     )
+
+    # The filters whose choices are a code list's shipped entries.
+    CODE_FILTERS = {
+        "commodity": CodeList.COMMODITY,
+        "transport_mode": CodeList.TRANSPORT_MODE,
+        "detection_method": CodeList.DETECTION_METHOD,
+        "concealment_method": CodeList.CONCEALMENT_METHOD,
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every code filter's choices in one query, rather than one query each.
+        shipped = defaultdict(list)
+        for code_list, code, label in (
+            Code.objects.filter(list__in=self.CODE_FILTERS.values(), administration__isnull=True)
+            .order_by("label")
+            .values_list("list", "code", "label")
+        ):
+            shipped[code_list].append((code, label))
+        for name, code_list in self.CODE_FILTERS.items():
+            self.filters[name].field.choices = shipped[code_list]
 
     def filter_text(self, queryset, name, value):
         words = INNER_HYPHEN.sub(" ", value)
@@ -77,18 +121,35 @@ class SharedRecordFilterSet(NcenFilterSet):
         # A record's commodities include their groups, so either level matches.
         return queryset.filter(commodity_codes__contains=[value])
 
-    def filter_route_country(self, queryset, name, value: str):
-        return queryset.filter(route_countries__contains=[value])
+    def filter_route_country(self, queryset, name, value: list[str]):
+        # Repeated, every country given must be on the route.
+        return queryset.filter(route_countries__contains=value)
 
 
 class RegionalRecordFilterSet(SharedRecordFilterSet):
     member = django_filters.ModelChoiceFilter(
         label=_("Member"), queryset=Member.objects.order_by("code"), empty_label=_("Any")
     )
+    state = django_filters.ChoiceFilter(
+        label=_("State"),
+        choices=[("current", _("Current")), ("withdrawn", _("Withdrawn"))],
+        method="filter_state",
+        empty_label=_("Any"),
+    )
 
     class Meta:
         model = RegionalRecord
         fields = []
+
+    def filter_state(self, queryset, name, value):
+        return queryset.filter(withdrawn_at__isnull=value == "current")
+
+
+class CurrentRegionalRecordFilterSet(RegionalRecordFilterSet):
+    """The regional dashboard's filters: the list's, over the current records only (its
+    links to the list add state=current)."""
+
+    state = None
 
 
 class ReceivedRecordFilterSet(SharedRecordFilterSet):

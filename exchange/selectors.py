@@ -133,6 +133,12 @@ def regional_record_list(*, user) -> QuerySet[RegionalRecord]:
     )
 
 
+def current_regional_record_list(*, user) -> QuerySet[RegionalRecord]:
+    """The regional records ``user`` may read that their member has not withdrawn: what
+    the regional dashboard counts."""
+    return regional_record_list(user=user).filter(withdrawn_at__isnull=True)
+
+
 def regional_record_get(*, user, pk: int) -> RegionalRecord:
     """A regional record with its version history (oldest first), or 404."""
     versions = RegionalVersion.objects.select_related("batch").defer("payload").order_by("id")

@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
+
+from exchange.querysets import is_regional_analyst
 
 
 class IsSignedIn(BasePermission):
@@ -29,3 +32,15 @@ class IsAdministrator(IsSignedIn):
 
     def has_permission(self, request, view) -> bool:
         return super().has_permission(request, view) and request.user.is_administrator
+
+
+class IsRegionalAnalyst(IsSignedIn):
+    """The hub's regional analysts, as exchange.regional_views.regional_analyst_required
+    lets through; the endpoints do not exist on a member's instance."""
+
+    message = _("Only the hub's regional analysts read the regional records.")
+
+    def has_permission(self, request, view) -> bool:
+        if not settings.NCEN_HUB:
+            raise NotFound
+        return super().has_permission(request, view) and is_regional_analyst(request.user)

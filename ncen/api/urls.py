@@ -25,6 +25,7 @@ router.register("conveyances", person_views.ConveyanceViewSet, basename="conveya
 router.register("links", person_views.CaseLinkViewSet, basename="case-link")
 router.register("seizure-imports", seizure_imports.SeizureImportViewSet, basename="seizure-import")
 router.register("reports", report_views.ReportViewSet, basename="report")
+router.register("stats/regional", analysis_views.RegionalStatsViewSet, basename="regional-stats")
 router.register("stats", analysis_views.StatsViewSet, basename="stats")
 router.register(
     "regional-records", regional_views.RegionalRecordViewSet, basename="regional-record"

@@ -75,7 +75,7 @@ class Figures:
             commodities=list(labels) if split == "commodity" else None,
             source=self.source,
         )
-        starts = _periods(period, [row.start for row in counts])
+        starts = periods(period, [row.start for row in counts])
         index = {start: n for n, start in enumerate(starts)}
         series: dict[int | str | None, dict] = {}
         parameter = self.source.splits[split].parameter
@@ -101,7 +101,7 @@ class Figures:
             "periods": [
                 {
                     "start": start.isoformat(),
-                    "label": _period_label(period, start),
+                    "label": period_label(period, start),
                     "records": self._period_records(start, _period_end(period, start)),
                 }
                 for start in starts
@@ -202,15 +202,15 @@ class Figures:
         return self._code_labels(split)
 
 
-def _periods(period: str, starts: list[date]) -> list[date]:
+def periods(period: str, starts: list[date]) -> list[date]:
     """Every period from the first to the last of ``starts``, empty ones included."""
     if not starts:
         return []
-    periods, current, last = [], min(starts), max(starts)
+    found, current, last = [], min(starts), max(starts)
     while current <= last:
-        periods.append(current)
+        found.append(current)
         current = _period_end(period, current) + timedelta(days=1)
-    return periods
+    return found
 
 
 def _period_end(period: str, start: date) -> date:
@@ -222,7 +222,7 @@ def _period_end(period: str, start: date) -> date:
     return start.replace(month=12, day=31)
 
 
-def _period_label(period: str, start: date) -> str:
+def period_label(period: str, start: date) -> str:
     if period == "week":
         return _("Week of %(day)s") % {"day": formats.date_format(start, "SHORT_DATE_FORMAT")}
     if period == "month":

@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from .hub import Refusal, _parse_time, authenticate
+from .hub import Refusal, authenticate, parse_time
 from .models import Destination, Distribution, Member, Message, RegionalVersion
 
 FEED_FORMAT = "ncen.feed/1"
@@ -89,7 +89,7 @@ def authenticate_request(
     signature, a time that is not one or too far from the hub's clock."""
     message = request_message(method=method, path=path, query=query, timestamp=timestamp)
     member = authenticate(body=message, member_code=member_code, signature=signature)
-    signed_at = _parse_time(timestamp)
+    signed_at = parse_time(timestamp)
     if signed_at is None:
         raise Refusal(
             400, "malformed", "X-NCEN-Timestamp must be a UTC time like 2026-11-23T22:00:00Z."

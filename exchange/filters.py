@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from ncen.filters import DateInput, NcenFilterSet
-from seizures.filters import _start_of
+from seizures.filters import start_of
 from seizures.models import Code, CodeList
 
 from .columns import INNER_HYPHEN, search_vector
@@ -112,10 +112,10 @@ class SharedRecordFilterSet(NcenFilterSet):
         )
 
     def filter_from(self, queryset, name, value):
-        return queryset.filter(occurred_at__gte=_start_of(value))
+        return queryset.filter(occurred_at__gte=start_of(value))
 
     def filter_to(self, queryset, name, value):
-        return queryset.filter(occurred_at__lt=_start_of(value + timedelta(days=1)))
+        return queryset.filter(occurred_at__lt=start_of(value + timedelta(days=1)))
 
     def filter_commodity(self, queryset, name, value: str):
         # A record's commodities include their groups, so either level matches.

@@ -85,7 +85,8 @@ def schema_errors(payload) -> str:
     return f"{where}: {error.message}"[:500]
 
 
-def _parse_time(value) -> datetime | None:
+def parse_time(value) -> datetime | None:
+    """A protocol timestamp (``2026-11-23T10:00:00Z``) as an aware datetime, or None."""
     try:
         return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     except (TypeError, ValueError):
@@ -134,7 +135,7 @@ def parse_envelope(*, body: bytes, member: Member) -> dict:
             f"The batch has {len(entries)} entries; this hub reads at most "
             f"{settings.NCEN_HUB_MAX_BATCH_ENTRIES}.",
         )
-    sent_at = _parse_time(batch.get("sent_at"))
+    sent_at = parse_time(batch.get("sent_at"))
     if sent_at is None:
         raise Refusal(400, "malformed", "sent_at must be a UTC time like 2026-11-23T22:00:00Z.")
     skew = abs((timezone.now() - sent_at).total_seconds())
@@ -322,7 +323,7 @@ def _store_round(*, member: Member, inbound: InboundBatch, entries: dict[int, _V
             )
             continue
         if entry.message == Message.WITHDRAWAL:
-            record.withdrawn_at = _parse_time(entry.payload["withdrawn_at"])
+            record.withdrawn_at = parse_time(entry.payload["withdrawn_at"])
             record.updated_at = now
             withdrawn.append(record)
         elif entry.version > record.version:  # receivers keep the highest

@@ -23,7 +23,7 @@ from ncen.audit import Action, Change
 from .columns import blank_columns, searchable_columns
 from .delivery import NotConfigured, Sender, TransportError, ask_hub
 from .feed import FEED_FORMAT, FEED_PATH, request_message
-from .hub import _parse_time, schema_errors
+from .hub import parse_time, schema_errors
 from .models import FeedPull, Message, ReceivedRecord
 from .payload import utc_iso
 from .signing import sign
@@ -107,7 +107,7 @@ def _apply(*, administration_id: int, own_member: str, entry) -> tuple[str, Rece
     if payload["message"] == Message.WITHDRAWAL:
         if record is None or record.withdrawn_at is not None:
             return "skipped", None
-        record.withdrawn_at = _parse_time(payload["withdrawn_at"])
+        record.withdrawn_at = parse_time(payload["withdrawn_at"])
         record.payload = {}
         for name, value in blank_columns().items():
             setattr(record, name, value)

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from analysis import stats
-from analysis.figures import Figures, _period_label, _periods
+from analysis.figures import Figures, period_label, periods
 from exchange.models import HandlingCode
 from seizures.filters import SeizureFilterSet
 from seizures.models import Code, CodeList, Seizure
@@ -175,8 +175,8 @@ class Bulletin:
         if period == "year":
             first = first.replace(month=1)
         return [
-            (start, _period_label(period, start), counts.get(start.isoformat(), 0))
-            for start in _periods(period, [first, self.end])
+            (start, period_label(period, start), counts.get(start.isoformat(), 0))
+            for start in periods(period, [first, self.end])
         ]
 
     def _commodities(self) -> list[CommodityRow]:

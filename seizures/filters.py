@@ -25,7 +25,7 @@ from .models import Code, CodeList, Seizure
 _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 
 
-def _start_of(day) -> datetime:
+def start_of(day) -> datetime:
     """Midnight of ``day`` in the active (administration's) time zone."""
     return timezone.make_aware(datetime.combine(day, time.min))
 
@@ -122,10 +122,10 @@ class SeizureFilterSet(NcenFilterSet):
         )
 
     def filter_from(self, queryset, name, value):
-        return queryset.filter(occurred_at__gte=_start_of(value))
+        return queryset.filter(occurred_at__gte=start_of(value))
 
     def filter_to(self, queryset, name, value):
-        return queryset.filter(occurred_at__lt=_start_of(value + timedelta(days=1)))
+        return queryset.filter(occurred_at__lt=start_of(value + timedelta(days=1)))
 
     def filter_imported(self, queryset, name, value):
         from .imports import import_runs

@@ -83,6 +83,22 @@ def ws_admin(samoa):
     return _user("ws.admin", samoa, Role.ADMINISTRATOR)
 
 
+@pytest.fixture
+def hub_office(db):
+    """The regional hub's own administration."""
+    return AdministrationFactory(code="RH", name="Regional intelligence office", is_hub=True)
+
+
+@pytest.fixture
+def analyst(hub_office):
+    return _user("rh.analyst", hub_office, Role.REGIONAL_ANALYST)
+
+
+@pytest.fixture
+def hub_admin(hub_office):
+    return _user("rh.admin", hub_office, Role.ADMINISTRATOR)
+
+
 def current_code(user) -> str:
     """The code the user's authenticator app shows right now."""
     device = user.totpdevice_set.get(confirmed=True)

@@ -14,9 +14,8 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from exchange.models import Member, RegionalRecord
-from ncen.models import Role
 
-from ..conftest import _user, api_client, signed_in_client
+from ..conftest import api_client, signed_in_client
 from ..factories import AdministrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,20 +26,11 @@ FIGURES = ("over-time", "routes", "source-countries", "route-countries", "detect
 
 @pytest.fixture
 def hub_office(settings, db):
+    # The conftest's hub, on this instance, in a time zone of its own (the periods' edges).
     settings.NCEN_HUB = True
     return AdministrationFactory(
         code="RH", name="Regional intelligence office", is_hub=True, time_zone=HUB_ZONE
     )
-
-
-@pytest.fixture
-def analyst(hub_office):
-    return _user("rh.analyst", hub_office, Role.REGIONAL_ANALYST)
-
-
-@pytest.fixture
-def hub_admin(hub_office):
-    return _user("rh.admin", hub_office, Role.ADMINISTRATOR)
 
 
 @pytest.fixture

@@ -10,10 +10,9 @@ from django.utils import timezone
 
 from exchange import delivery, selectors, signing
 from exchange.models import Member, OutboxEntry
-from ncen.models import AuditEntry, Role
+from ncen.models import AuditEntry
 
 from ..conftest import signed_in_client
-from ..factories import AdministrationFactory, TOTPDeviceFactory, UserFactory
 from .conftest import approved, reapproved
 
 pytestmark = pytest.mark.django_db
@@ -24,14 +23,6 @@ def _queries(client, path) -> int:
         response = client.get(path)
     assert response.status_code == 200
     return len(captured)
-
-
-@pytest.fixture
-def hub_admin(db):
-    hub = AdministrationFactory(code="RH", name="Regional intelligence office", is_hub=True)
-    user = UserFactory(username="rh.admin", administration=hub, role=Role.ADMINISTRATOR)
-    TOTPDeviceFactory(user=user)
-    return user
 
 
 def test_a_record_shows_its_delivery_and_attempts(hub, fj_officer, fj_supervisor):

@@ -5,28 +5,11 @@ import pytest
 
 from exchange import delivery
 from exchange.models import RegionalRecord
-from ncen.models import Role
 
-from ..conftest import _user, api_client, signed_in_client
-from ..factories import AdministrationFactory
+from ..conftest import api_client, signed_in_client
 from .conftest import approved, reapproved
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def hub_office(db):
-    return AdministrationFactory(code="RH", name="Regional intelligence office", is_hub=True)
-
-
-@pytest.fixture
-def analyst(hub_office):
-    return _user("rh.analyst", hub_office, Role.REGIONAL_ANALYST)
-
-
-@pytest.fixture
-def hub_admin(hub_office):
-    return _user("rh.admin", hub_office, Role.ADMINISTRATOR)
 
 
 @pytest.fixture

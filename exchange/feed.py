@@ -150,6 +150,9 @@ def feed_page(*, member: Member, query: FeedQuery) -> dict:
             SHARED_REGIONALLY, feed_position__gt=query.after, feed_position__lte=high
         )
         .exclude(record__member=member)
+        # A withdrawn record's content no longer leaves the hub: a member that had not read
+        # its versions yet gets the withdrawal alone (and stores nothing of it).
+        .exclude(message=Message.SEIZURE, record__withdrawn_at__isnull=False)
         .select_related("record__member")
         .order_by("feed_position")[: query.limit]
     )

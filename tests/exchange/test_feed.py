@@ -96,18 +96,38 @@ def test_versions_and_withdrawal_come_in_the_order_the_hub_stored_them(
 
     seizure = approved(fj_officer, fj_supervisor).seizure
     delivery.deliver()
+    first = get_feed(ws_key).json()
     reapproved(seizure, fj_officer, fj_supervisor)
     delivery.deliver()
+    second = get_feed(ws_key, after=first["next"]).json()
     seizure.refresh_from_db()
     services.seizure_withdraw(by=fj_supervisor, seizure=seizure, reason="Wrong case.")
     delivery.deliver()
-    entries, _cursor = read_all(ws_key, limit=1)
+    third = get_feed(ws_key, after=second["next"]).json()
+    entries = first["entries"] + second["entries"] + third["entries"]
     assert [(e["version"], e["message"]) for e in entries] == [
         (1, "seizure"),
         (2, "seizure"),
         (2, "withdrawal"),
     ]
     assert "handling_code" not in entries[2]
+
+
+def test_a_withdrawn_records_content_no_longer_leaves_the_hub(
+    hub, ws_member, ws_key, fj_officer, fj_supervisor
+):
+    from seizures import services
+
+    seizure = approved(fj_officer, fj_supervisor).seizure
+    delivery.deliver()
+    seizure.refresh_from_db()
+    services.seizure_withdraw(by=fj_supervisor, seizure=seizure, reason="Wrong case.")
+    delivery.deliver()
+    # A member that had not read it yet (new, or its cursor behind) gets the withdrawal only.
+    entries, _cursor = read_all(ws_key, limit=1)
+    assert [(e["uuid"], e["message"]) for e in entries] == [(str(seizure.uuid), "withdrawal")]
+    assert "seizure" not in entries[0]["payload"]
+    assert "persons" not in entries[0]["payload"]
 
 
 def test_the_feed_never_returns_the_callers_own_records(

@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ncen.paginator import CappedPaginator
 from seizures.views.browse import PAGE_SIZE
 
-from . import feed, selectors
+from . import feed, selectors, services
 from .filters import ReceivedRecordFilterSet, RegionalRecordFilterSet
 from .hub import Refusal
 from .querysets import is_regional_analyst
@@ -86,6 +86,7 @@ def regional_record_list(request):
 @regional_analyst_required
 def regional_record_detail(request, pk: int):
     record = selectors.regional_record_get(user=request.user, pk=pk)
+    services.shared_record_viewed(by=request.user, record=record)
     return render(request, "exchange/regional_detail.html", {"record": record})
 
 
@@ -119,4 +120,5 @@ def received_record_list(request):
 @login_required
 def received_record_detail(request, pk: int):
     record = selectors.received_record_get(user=request.user, pk=pk)
+    services.shared_record_viewed(by=request.user, record=record)
     return render(request, "exchange/received_detail.html", {"record": record})

@@ -188,3 +188,13 @@ def member_update(*, by, member, name: str, public_key: str, is_active: bool):
             after=after,
         )
     return locked
+
+
+@transaction.atomic
+def shared_record_viewed(*, by, record) -> None:
+    """Note that ``by`` read a shared record (a hub's regional record or a member's received
+    one) whose payload names persons or businesses: nominal data is read on a need to know,
+    as on a person's page, and the trail shows who did."""
+    payload = record.payload or {}
+    if payload.get("persons") or payload.get("businesses"):
+        audit.record(action=Action.SHARED_NOMINAL_VIEWED, actor=by, target=record)

@@ -60,6 +60,7 @@ class Action(models.TextChoices):
     EXCHANGE_MEMBER_CHANGED = "exchange_member_changed", _("Exchange member changed")
     REGIONAL_RECORD_RECEIVED = "regional_record_received", _("Regional record received")
     REGIONAL_RECORD_WITHDRAWN = "regional_record_withdrawn", _("Regional record withdrawn")
+    SHARED_NOMINAL_VIEWED = "shared_nominal_viewed", _("Persons of a shared record viewed")
     ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
     ATTACHMENT_REMOVED = "attachment_removed", _("Attachment removed")
     CODE_ADDED = "code_added", _("Code list entry added")

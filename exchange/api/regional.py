@@ -2,8 +2,9 @@
 member's received regional records for its users. Reads only, through the selectors."""
 
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.response import Response
 
-from .. import selectors
+from .. import selectors, services
 from ..filters import ReceivedRecordFilterSet, RegionalRecordFilterSet
 from ..models import ReceivedRecord, RegionalRecord
 
@@ -39,7 +40,14 @@ class RegionalRecordDetailOutput(RegionalRecordOutput):
 class ReceivedRecordOutput(serializers.ModelSerializer):
     class Meta:
         model = ReceivedRecord
-        fields = ["member", *SHARED_FIELDS, "handling_text", "payload"]
+        fields = ["member", *SHARED_FIELDS, "handling_text"]
+
+
+class ReceivedRecordDetailOutput(ReceivedRecordOutput):
+    # The payload may name persons: read one record at a time, and noted (not listed in
+    # bulk, which would be an export of nominal data).
+    class Meta(ReceivedRecordOutput.Meta):
+        fields = [*ReceivedRecordOutput.Meta.fields, "payload"]
 
 
 class RegionalRecordViewSet(
@@ -60,6 +68,11 @@ class RegionalRecordViewSet(
     def get_serializer_class(self):
         return RegionalRecordDetailOutput if self.action == "retrieve" else RegionalRecordOutput
 
+    def retrieve(self, request, *args, **kwargs):
+        record = self.get_object()
+        services.shared_record_viewed(by=request.user, record=record)
+        return Response(self.get_serializer(record).data)
+
 
 class ReceivedRecordViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
@@ -68,7 +81,6 @@ class ReceivedRecordViewSet(
     with their handling code (read-only)."""
 
     filterset_class = ReceivedRecordFilterSet
-    serializer_class = ReceivedRecordOutput
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
@@ -76,3 +88,11 @@ class ReceivedRecordViewSet(
 
     def get_object(self):
         return selectors.received_record_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_serializer_class(self):
+        return ReceivedRecordDetailOutput if self.action == "retrieve" else ReceivedRecordOutput
+
+    def retrieve(self, request, *args, **kwargs):
+        record = self.get_object()
+        services.shared_record_viewed(by=request.user, record=record)
+        return Response(self.get_serializer(record).data)

@@ -10,10 +10,12 @@ from django.apps import apps as django_apps
 from exchange import delivery, pull
 from exchange.columns import searchable_columns
 from exchange.models import NominalField, ReceivedRecord, RegionalRecord
+from ncen.audit import Action
+from ncen.models import AuditEntry
 from persons import services as person_services
 from seizures import services
 
-from ..conftest import signed_in_client
+from ..conftest import api_client, signed_in_client
 from ..factories import OfficeFactory, make_person, make_seizure, submit_and_approve
 from .conftest import deliver_then_pull
 from .test_nominal_payload import set_policy
@@ -221,3 +223,38 @@ def test_the_migration_fills_the_column_of_stored_records(shared):
     record.refresh_from_db()
     assert record.nominal_keys == expected
     assert RegionalRecord.objects.get(record_uuid=record.record_uuid).nominal_keys == expected
+
+
+def test_the_persons_of_a_received_record_are_read_one_record_at_a_time_and_noted(
+    shared, ws_officer
+):
+    record = shared["intelligence_only"]
+    assert record.payload["persons"]
+    client = api_client(ws_officer)
+    listed = client.get("/api/v1/received-records/").json()["results"]
+    assert [row["reference"] for row in listed] == [record.reference]
+    assert "payload" not in listed[0]
+    viewed = AuditEntry.objects.filter(action=Action.SHARED_NOMINAL_VIEWED)
+    assert not viewed.exists()
+
+    detail = client.get(f"/api/v1/received-records/{record.pk}/").json()
+    assert detail["payload"]["persons"] == record.payload["persons"]
+    page = signed_in_client(ws_officer).get(f"/seizures/regional/{record.pk}/")
+    assert page.status_code == 200
+    assert list(viewed.values_list("actor__username", "object_id")) == [
+        (ws_officer.username, str(record.pk)),
+        (ws_officer.username, str(record.pk)),
+    ]
+
+
+def test_a_received_record_naming_no_one_is_read_without_a_note(
+    ws_pulling, ws_officer, fj_officer, fj_supervisor
+):
+    seizure = make_seizure(by=fj_officer)
+    submit_and_approve(seizure, by=fj_officer, approver=fj_supervisor)
+    deliver_then_pull(ws_pulling)
+    record = ReceivedRecord.objects.get(record_uuid=seizure.uuid)
+    assert not record.payload.get("persons")
+    assert not record.payload.get("businesses")
+    assert signed_in_client(ws_officer).get(f"/seizures/regional/{record.pk}/").status_code == 200
+    assert not AuditEntry.objects.filter(action=Action.SHARED_NOMINAL_VIEWED).exists()

@@ -3,6 +3,7 @@ instance's outbox to a hub running as a separate HTTP server on its own database
 an outage of the hub, and a thousand records through every kind of failure."""
 
 import pytest
+import redis
 from django.db.models import Count, Min
 from django.utils import timezone
 
@@ -199,7 +200,17 @@ def test_a_thousand_records_reach_the_hub_once_through_kills_outages_and_a_lost_
         hub_server.pause()
         _approve_all(chunks[2], fj_supervisor)
         wait_until(lambda: _count(state="sending"), timeout=60, what="a claim")
-        wait_until(hub_server.bytes_waiting, timeout=60, what="a batch on the wire")
+        # Killed only once the whole batch (more than its payloads) waits in the paused
+        # hub's connection: a request cut short would never reach the hub.
+        claimed = sum(
+            len(payload)
+            for payload in OutboxEntry.objects.filter(state="sending").values_list(
+                "payload", flat=True
+            )
+        )
+        wait_until(
+            lambda: hub_server.bytes_waiting() > claimed, timeout=60, what="a batch on the wire"
+        )
         worker.kill()
         hub_server.resume()
         worker.start()
@@ -221,6 +232,8 @@ def test_a_thousand_records_reach_the_hub_once_through_kills_outages_and_a_lost_
         # Redis, which is then killed. Only the sweep can send those entries.
         worker.kill()
         _approve_all(chunks[8], fj_supervisor)
+        with redis.Redis.from_url(national_redis.url) as broker:
+            assert broker.llen(worker.queue) > 0  # delivery messages the kill will lose
         national_redis.kill()
         national_redis.start()
         worker.start()

@@ -8,7 +8,6 @@ import pytest
 from django.apps import apps as django_apps
 
 from exchange import delivery, pull
-from exchange.columns import searchable_columns
 from exchange.models import NominalField, ReceivedRecord, RegionalRecord
 from ncen.audit import Action
 from ncen.models import AuditEntry
@@ -193,20 +192,17 @@ def test_the_person_page_query_count_does_not_grow_with_the_matches(
     url = f"/persons/{person.pk}/"
     client.get(url)  # warm the session
 
-    def count():
-        with django_assert_num_queries(QUERIES) as captured:
+    def listed() -> int:
+        with django_assert_num_queries(QUERIES):
             response = client.get(url)
-        assert len(response.context["regional_records"]) == len(
-            ReceivedRecord.objects.filter(nominal_keys__contains=["document:FJ448812"])
-        )
-        return captured
+        return len(response.context["regional_records"])
 
-    count()
+    assert listed() == 2
     ws_pulling.as_fj()
     for _n in range(3):
         fj_case(fj_officer, fj_supervisor)
     deliver_then_pull(ws_pulling)
-    count()
+    assert listed() == 5
 
 
 # The person page as a supervisor: the regional records are one query of these.
@@ -216,7 +212,7 @@ QUERIES = 19
 def test_the_migration_fills_the_column_of_stored_records(shared):
     migration = importlib.import_module("exchange.migrations.0004_nominal_keys")
     record = shared["intelligence_only"]
-    expected = searchable_columns(record.payload)["nominal_keys"]
+    expected = ["document:FJ448812", "phone:6799901234", "registration:REG7781"]
     ReceivedRecord.objects.update(nominal_keys=[])
     RegionalRecord.objects.update(nominal_keys=[])
     migration.derive_nominal_keys(django_apps, None)

@@ -6,14 +6,17 @@ from ncen.tasking import TrackedTask
 
 from . import services
 
-
-@app.task(
+# Both nightly tasks retry alike when the database is briefly out of reach.
+_nightly = app.task(
     base=TrackedTask,
     autoretry_for=(OperationalError,),
     retry_backoff=60,
     retry_jitter=True,
     max_retries=5,
 )
+
+
+@_nightly
 def find_duplicates() -> dict:
     """Nightly: list each administration's likely duplicate persons and businesses for
     supervisors."""
@@ -28,13 +31,7 @@ def find_duplicates() -> dict:
     }
 
 
-@app.task(
-    base=TrackedTask,
-    autoretry_for=(OperationalError,),
-    retry_backoff=60,
-    retry_jitter=True,
-    max_retries=5,
-)
+@_nightly
 def prune_person_names() -> dict:
     """Nightly: forget the names matching looks through that no person bears any more."""
     return {"pruned": services.person_names_prune()}

@@ -128,9 +128,7 @@ def duplicate_pair_queue(*, user, kind: str):
     """Pairs of persons or businesses waiting for a judgement (or judged unsure), most
     likely first."""
     deduplication = DEDUPLICATIONS[kind]
-    records = deduplication.model.objects.all()
-    if kind == "person":
-        records = records.prefetch_related("documents")
+    records = deduplication.model.objects.prefetch_related(*deduplication.explained_with)
     judgement = deduplication.pair_model.Judgement
     return (
         deduplication.pair_model.objects.visible_to(user)

@@ -568,6 +568,8 @@ class Deduplication:
     filled_fields: tuple
     candidates_sql: str
     refresh_keys: Callable
+    # What a pair's records are read with to explain the pair (a person's documents).
+    explained_with: tuple
     merged_action: str
     undone_action: str
     merged_reason: str
@@ -589,6 +591,7 @@ PERSONS = Deduplication(
     filled_fields=("birth_date", "birth_year", "gender", "email", "occupation"),
     candidates_sql=_PERSON_PAIRS_SQL,
     refresh_keys=_refresh_person_keys,
+    explained_with=("documents",),
     merged_action=Action.PERSONS_MERGED,
     undone_action=Action.PERSONS_MERGE_UNDONE,
     merged_reason=gettext_noop("Persons merged: %(merged)s into %(kept)s."),
@@ -614,6 +617,7 @@ BUSINESSES = Deduplication(
     ),
     candidates_sql=_BUSINESS_PAIRS_SQL,
     refresh_keys=_refresh_business_keys,
+    explained_with=(),
     merged_action=Action.BUSINESSES_MERGED,
     undone_action=Action.BUSINESSES_MERGE_UNDONE,
     merged_reason=gettext_noop("Businesses merged: %(merged)s into %(kept)s."),

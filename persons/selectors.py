@@ -690,11 +690,11 @@ def related_regional_records(
     conveyances and its own conveyance fields."""
     conveyance = {}
     for label, value in _own_conveyance_fields(seizure):
-        if identifier_key(value):
-            conveyance.setdefault(identifier_key(value), label % {"number": value})
+        if key := identifier_key(value):
+            conveyance.setdefault(key, label % {"number": value})
     for link in links:
-        if link.conveyance_id and identifier_key(link.conveyance.identifier):
-            conveyance.setdefault(identifier_key(link.conveyance.identifier), str(link.conveyance))
+        if link.conveyance_id and (key := identifier_key(link.conveyance.identifier)):
+            conveyance.setdefault(key, str(link.conveyance))
     nominal = _person_keys([link.person for link in links if link.person_id])
     nominal |= _business_keys([link.business for link in links if link.business_id])
     return received_sharing_keys(user=user, nominal=nominal, conveyance=conveyance)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from ncen.tasking import enqueue
 
 from .models import Destination, Message, OutboxEntry
-from .payload import payload_bytes, seizure_payload, withdrawal_payload
+from .payload import payload_bytes, seizure_payload, seizure_withdrawal_bytes
 from .tasks import deliver_outbox
 
 
@@ -71,15 +71,8 @@ def outbox_add_withdrawal(*, by, seizure, approval) -> list[OutboxEntry]:
             approval=approval,
             message=Message.WITHDRAWAL,
             destination=destination,
-            body=payload_bytes(
-                withdrawal_payload(
-                    member=seizure.administration.code,
-                    uuid=str(seizure.uuid),
-                    reference=seizure.reference,
-                    version=approval.number,
-                    withdrawn_at=seizure.withdrawn_at,
-                    destination=destination,
-                )
+            body=seizure_withdrawal_bytes(
+                seizure=seizure, approval=approval, destination=destination
             ),
         )
         for destination in destinations

@@ -144,6 +144,21 @@ def withdrawal_payload(
     }
 
 
+def seizure_withdrawal_bytes(*, seizure, approval, destination: str) -> bytes:
+    """The withdrawal message of ``seizure`` for ``destination``, as it leaves: what the
+    outbox sends and the record's page previews. ``approval`` is its last approval."""
+    return payload_bytes(
+        withdrawal_payload(
+            member=seizure.administration.code,
+            uuid=str(seizure.uuid),
+            reference=seizure.reference,
+            version=approval.number,
+            withdrawn_at=seizure.withdrawn_at,
+            destination=destination,
+        )
+    )
+
+
 def payload_bytes(payload: dict) -> bytes:
     """The bytes that leave: shown in the preview, sent and signed by the exchange."""
     return canonical_json(payload)

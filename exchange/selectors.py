@@ -100,23 +100,26 @@ def hub_contact(*, administration_id: int | None = None) -> dict:
     }
 
 
+def _count(queryset, *, member="member", total=None) -> Coalesce:
+    """A correlated subquery: the rows of ``queryset`` for the outer member (its field
+    ``member``), counted, or ``total`` summed."""
+    aggregate = Sum(total) if total else Count("id")
+    return Coalesce(
+        Subquery(queryset.order_by().values(member).annotate(n=aggregate).values("n")), 0
+    )
+
+
 def member_list() -> QuerySet[Member]:
     """The hub's registry with each member's counts (hub administrators only, see views)."""
     # Subqueries, not joins: a join of records and batches grows as their product.
-    records = (
-        RegionalRecord.objects.filter(member=OuterRef("pk"))
-        .order_by()
-        .values("member")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
     last_batch = (
         InboundBatch.objects.filter(member=OuterRef("pk"))
         .order_by("-received_at")
         .values("received_at")[:1]
     )
     return Member.objects.annotate(
-        record_count=Coalesce(Subquery(records), 0), last_batch_at=Subquery(last_batch)
+        record_count=_count(RegionalRecord.objects.filter(member=OuterRef("pk"))),
+        last_batch_at=Subquery(last_batch),
     ).order_by("code")
 
 
@@ -151,15 +154,6 @@ def regional_record_get(*, user, pk: int) -> RegionalRecord:
 
 
 STATISTICS_DAYS = 30
-
-
-def _count(queryset, *, member="member", total=None) -> Coalesce:
-    """A correlated subquery: the rows of ``queryset`` for the outer member (its field
-    ``member``), counted, or ``total`` summed."""
-    aggregate = Sum(total) if total else Count("id")
-    return Coalesce(
-        Subquery(queryset.order_by().values(member).annotate(n=aggregate).values("n")), 0
-    )
 
 
 def member_statistics(*, user) -> list[Member]:

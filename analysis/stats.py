@@ -148,12 +148,9 @@ def over_time(
 def _counted_over_time(
     seizures: QuerySet, *, period: str, split: str, commodities: list[int] | None
 ) -> list[PeriodCount] | None:
-    where = counts.answerable(seizures)
-    if where is None:
-        return None
     office = split == "office"
-    rows = counts.read(
-        where,
+    rows = _from_rollup(
+        seizures,
         dimension="total" if office else split,
         select=["date_trunc(%s, c.day::timestamp)::date", "c.office_id" if office else "c.value"],
         select_params=(period,),
@@ -165,6 +162,13 @@ def _counted_over_time(
     found = [PeriodCount(start, key if office else _code(key), n) for start, key, n in rows]
     # As the seizures' query orders them: by period, then key, "not recorded" last.
     return sorted(found, key=lambda row: (row.start, row.key is None, row.key or 0))
+
+
+def _from_rollup(seizures: QuerySet, **read) -> list[tuple] | None:
+    """The rollup's rows (counts.read with ``read``) for ``seizures``, or None when it
+    cannot answer: their filters are not its keys, or it is not current."""
+    where = counts.answerable(seizures)
+    return None if where is None else counts.read(where, **read)
 
 
 def _code(value: str) -> int | None:
@@ -212,14 +216,12 @@ def top_routes(
 ) -> list[RouteCount]:
     """The most frequent country of origin → country of destination pairs (records missing
     either are left out)."""
-    where = counts.answerable(seizures)
-    if where is not None:
-        # The rollup keeps a route as its two countries' codes, one after the other.
-        rows = counts.read(
-            where, dimension="route", select=["c.value"], order_by="2 DESC, 1", limit=limit
-        )
-        if rows is not None:
-            return [RouteCount(route[:2], route[2:], count) for route, count in rows]
+    # The rollup keeps a route as its two countries' codes, one after the other.
+    rows = _from_rollup(
+        seizures, dimension="route", select=["c.value"], order_by="2 DESC, 1", limit=limit
+    )
+    if rows is not None:
+        return [RouteCount(route[:2], route[2:], count) for route, count in rows]
     origin, destination = source.origin, source.destination
     rows = (
         _plain(seizures)
@@ -277,11 +279,8 @@ def route_countries(seizures: QuerySet, *, source: Source = SEIZURES) -> list[Co
 def _counted_countries(
     seizures: QuerySet, *, dimension: str, limit: int | None = None
 ) -> list[CountryCount] | None:
-    where = counts.answerable(seizures)
-    if where is None:
-        return None
-    rows = counts.read(
-        where, dimension=dimension, select=["c.value"], order_by="2 DESC, 1", limit=limit
+    rows = _from_rollup(
+        seizures, dimension=dimension, select=["c.value"], order_by="2 DESC, 1", limit=limit
     )
     if rows is None:
         return None
@@ -297,11 +296,9 @@ class KeyCount:
 def detection_methods(seizures: QuerySet, *, source: Source = SEIZURES) -> list[KeyCount]:
     """Seizures by detection method (None: not recorded), the most frequent first, and
     "not recorded" last among equal counts."""
-    where = counts.answerable(seizures)
-    if where is not None:
-        rows = counts.read(where, dimension="detection_method", select=["c.value"], order_by="1")
-        if rows is not None:
-            return _most_first([KeyCount(_code(key), count) for key, count in rows])
+    rows = _from_rollup(seizures, dimension="detection_method", select=["c.value"], order_by="1")
+    if rows is not None:
+        return _most_first([KeyCount(_code(key), count) for key, count in rows])
     rows = (
         _plain(seizures)
         .values_list(source.detection_method)

@@ -4,14 +4,14 @@ download it."""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_POST
 
 from ncen.forms import add_service_errors
-from seizures import selectors as seizure_selectors
 from seizures.filters import SeizureFilterSet
+from seizures.models import Seizure
 
 from . import bulletin, selectors, services
 from .downloads import report_response
@@ -21,7 +21,9 @@ from .models import Report
 @login_required
 @require_POST
 def seizure_report(request, pk: int):
-    seizure = seizure_selectors.seizure_get(user=request.user, pk=pk)
+    # The seizure's id is all the request keeps (the worker reads the record itself), so it
+    # is looked up without the detail page's relations; 404 when it is not visible.
+    seizure = get_object_or_404(Seizure.objects.visible_to(request.user), pk=pk)
     report = services.report_request(
         by=request.user,
         kind=Report.Kind.SEIZURE,

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from exchange.filters import CurrentRegionalRecordFilterSet
 from exchange.selectors import current_regional_record_list
+from ncen.api.filters import StrictFilterBackend
 from ncen.api.permissions import IsRegionalAnalyst
 from seizures.filters import SeizureFilterSet
 from seizures.selectors import seizure_list
@@ -44,9 +45,19 @@ RECORDS_NOTE = (
 )
 
 
+class _KeepingFilterBackend(StrictFilterBackend):
+    """The strict backend, keeping on the view the FilterSet it validated: the figures count
+    over that one rather than validating the filters again (their code lists' queries)."""
+
+    def get_filterset(self, request, queryset, view):
+        view.filterset = super().get_filterset(request, queryset, view)
+        return view.filterset
+
+
 class StatsViewSet(viewsets.GenericViewSet):
     """The analysis dashboard's figures over the seizures that match the filters."""
 
+    filter_backends = [_KeepingFilterBackend]
     filterset_class = SeizureFilterSet
     figures_class = Figures
     over_time_input = OverTimeInput
@@ -63,11 +74,7 @@ class StatsViewSet(viewsets.GenericViewSet):
     def _figures(self) -> Figures:
         # The filter backend answers an unknown parameter or an invalid value with 400.
         self.filter_queryset(self.get_queryset())
-        return self.figures_class(
-            self.filterset_class(
-                self.request.query_params, queryset=self.get_queryset(), request=self.request
-            )
-        )
+        return self.figures_class(self.filterset)
 
     @extend_schema(
         summary="Seizures per week, month or year, split by a dimension",

@@ -17,13 +17,18 @@ from .conftest import make_report
 pytestmark = pytest.mark.django_db
 
 
-def test_the_seizure_page_offers_a_pdf_report_that_queues_a_worker(fj_officer):
+def test_the_seizure_page_offers_a_pdf_report_that_queues_a_worker(
+    fj_officer, django_assert_num_queries
+):
     seizure = make_seizure(by=fj_officer)
     client = signed_in_client(fj_officer)
     page = client.get(f"/seizures/{seizure.pk}/").content.decode()
     assert f'action="/seizures/{seizure.pk}/report/"' in page
     assert "PDF report" in page
-    response = client.post(f"/seizures/{seizure.pk}/report/")
+    # Session, user, the seizure (without its detail relations), the service's visibility
+    # check, and the run and report written in a savepoint.
+    with django_assert_num_queries(8):
+        response = client.post(f"/seizures/{seizure.pk}/report/")
     report = Report.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/reports/{report.pk}/"

@@ -152,12 +152,17 @@ def seizure_approve(request, pk: int):
                 % {"reference": seizure, "number": approval.number},
             )
             return redirect("seizures:detail", pk=seizure.pk)
-    previews = selectors.sharing_preview(seizure=seizure, decision=decision) if valid else {}
+    number = selectors.next_approval_number(seizure=seizure)
+    previews = (
+        selectors.sharing_preview(seizure=seizure, decision=decision, number=number)
+        if valid
+        else {}
+    )
     context = {
         "seizure": seizure,
         "form": form,
         "previews": [(Destination(dest), body.decode()) for dest, body in previews.items()],
         "own_work": rights.is_own_work(request.user, seizure),
-        "number": selectors.next_approval_number(seizure=seizure),
+        "number": number,
     }
     return render(request, "seizures/approve.html", context, status=status)

@@ -2,15 +2,13 @@
 
 from django.db import models
 
-
-def _active(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
+from ncen.querysets import is_active_user
 
 
 class IndicatorQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Every user of an administration sees its indicators, and no other's."""
-        if not _active(user):
+        if not is_active_user(user):
             return self.none()
         return self.filter(administration_id=user.administration_id)
 
@@ -34,6 +32,6 @@ class AlertQuerySet(models.QuerySet):
         nobody else's either)."""
         from .models import Hit
 
-        if not _active(user):
+        if not is_active_user(user):
             return self.none()
         return self.filter(recipient=user, hit__in=Hit.objects.visible_to(user))

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from ncen.models import User
+from ncen.querysets import is_active_user
 
 from .models import Alert, Hit, Indicator, IndicatorCheck
 
@@ -49,7 +50,7 @@ def indicator_get(*, user, pk: int) -> Indicator:
 
 def recipient_choices(*, user) -> QuerySet[User]:
     """Who may receive an indicator's alerts: the active users of the user's administration."""
-    if not (user.is_authenticated and user.is_active):
+    if not is_active_user(user):
         return User.objects.none()
     return User.objects.filter(administration_id=user.administration_id, is_active=True)
 

@@ -7,19 +7,19 @@ only rows of their own member administration.
 from django.db import models
 
 
-def _is_active_user(user) -> bool:
+def is_active_user(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
 def _is_administrator(user) -> bool:
     from .models import Role
 
-    return _is_active_user(user) and user.role == Role.ADMINISTRATOR
+    return is_active_user(user) and user.role == Role.ADMINISTRATOR
 
 
 class AdministrationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if not _is_active_user(user):
+        if not is_active_user(user):
             return self.none()
         return self.filter(pk=user.administration_id)
 
@@ -29,7 +29,7 @@ class UserQuerySet(models.QuerySet):
         """Administrators see their administration's users; anyone else only themselves."""
         if _is_administrator(user):
             return self.filter(administration_id=user.administration_id)
-        if _is_active_user(user):
+        if is_active_user(user):
             return self.filter(pk=user.pk)
         return self.none()
 
@@ -48,7 +48,7 @@ class TaskRunQuerySet(models.QuerySet):
     def visible_to(self, user):
         if _is_administrator(user):
             return self.filter(administration_id=user.administration_id)
-        if _is_active_user(user):
+        if is_active_user(user):
             return self.filter(requested_by=user)
         return self.none()
 
@@ -56,6 +56,6 @@ class TaskRunQuerySet(models.QuerySet):
 class NotificationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """A user's own notifications, and nobody else's, administrators included."""
-        if not _is_active_user(user):
+        if not is_active_user(user):
             return self.none()
         return self.filter(recipient=user)

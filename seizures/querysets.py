@@ -3,15 +3,13 @@
 from django.db import models
 from django.db.models import Q
 
-
-def _active(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
+from ncen.querysets import is_active_user
 
 
 class SeizureQuerySet(models.QuerySet):
     def visible_to(self, user):
         """A user sees their own administration's seizures and no other's."""
-        if not _active(user):
+        if not is_active_user(user):
             return self.none()
         return self.filter(administration_id=user.administration_id)
 
@@ -135,7 +133,7 @@ def _items_with_codes():
 
 class OffenceQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if not _active(user):
+        if not is_active_user(user):
             return self.none()
         return self.filter(seizure__administration_id=user.administration_id)
 
@@ -144,7 +142,7 @@ class CodeQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Shipped entries and the user's administration's own, retired ones included (old
         records still show them)."""
-        if not _active(user):
+        if not is_active_user(user):
             return self.none()
         return self.filter(
             Q(administration__isnull=True) | Q(administration_id=user.administration_id)

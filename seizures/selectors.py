@@ -77,13 +77,16 @@ def next_approval_number(*, seizure: Seizure) -> int:
     return seizure.approvals.count() + 1
 
 
-def sharing_preview(*, seizure: Seizure, decision: SharingDecision) -> dict[str, bytes]:
+def sharing_preview(
+    *, seizure: Seizure, decision: SharingDecision, number: int | None = None
+) -> dict[str, bytes]:
     """For each destination of ``decision``, the bytes that approving ``seizure`` (loaded
     by seizure_get) with it would send: the same function and serialisation as the exchange,
-    over the same inputs an approval freezes."""
+    over the same inputs an approval freezes. ``number``: the approval's number
+    (next_approval_number), when the caller has already counted it."""
     policy = sharing_policy(administration=seizure.administration)
     inputs = PayloadInputs(
-        version=next_approval_number(seizure=seizure),
+        version=number if number is not None else next_approval_number(seizure=seizure),
         record=payload_record(seizure),
         decision=decision,
         regional_fields=frozenset(policy.regional_fields),

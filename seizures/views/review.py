@@ -57,52 +57,57 @@ def _refused(request, seizure, error: Exception):
     return render_detail(request, selectors.seizure_get(user=request.user, pk=seizure.pk), status)
 
 
+def _step(request, pk: int, *, apply, done: str):
+    """Apply one step to the record (``apply`` calls its service), then go back to where it
+    was asked from with ``done``; a refusal shows the detail page with why."""
+    seizure = selectors.seizure_get(user=request.user, pk=pk)
+    try:
+        apply(seizure)
+    except (ValidationError, TransitionRefused, PermissionDenied) as error:
+        return _refused(request, seizure, error)
+    messages.success(request, done % {"reference": seizure})
+    return _back(request, seizure)
+
+
 @login_required
 @require_POST
 def seizure_submit(request, pk: int):
-    seizure = selectors.seizure_get(user=request.user, pk=pk)
-    try:
-        services.seizure_submit(by=request.user, seizure=seizure)
-    except (TransitionRefused, PermissionDenied) as error:
-        return _refused(request, seizure, error)
-    messages.success(
-        request, _("Seizure %(reference)s is submitted for review.") % {"reference": seizure}
+    return _step(
+        request,
+        pk,
+        apply=lambda seizure: services.seizure_submit(by=request.user, seizure=seizure),
+        done=_("Seizure %(reference)s is submitted for review."),
     )
-    return _back(request, seizure)
 
 
 @login_required
 @require_POST
 def seizure_return(request, pk: int):
-    seizure = selectors.seizure_get(user=request.user, pk=pk)
     form = ReturnForm(request.POST)
     form.is_valid()
-    try:
-        services.seizure_return(
+    return _step(
+        request,
+        pk,
+        apply=lambda seizure: services.seizure_return(
             by=request.user, seizure=seizure, comment=form.cleaned_data.get("comment", "")
-        )
-    except (ValidationError, TransitionRefused, PermissionDenied) as error:
-        return _refused(request, seizure, error)
-    messages.success(
-        request, _("Seizure %(reference)s is returned to its officer.") % {"reference": seizure}
+        ),
+        done=_("Seizure %(reference)s is returned to its officer."),
     )
-    return _back(request, seizure)
 
 
 @login_required
 @require_POST
 def seizure_withdraw(request, pk: int):
-    seizure = selectors.seizure_get(user=request.user, pk=pk)
     form = WithdrawForm(request.POST)
     form.is_valid()
-    try:
-        services.seizure_withdraw(
+    return _step(
+        request,
+        pk,
+        apply=lambda seizure: services.seizure_withdraw(
             by=request.user, seizure=seizure, reason=form.cleaned_data.get("reason", "")
-        )
-    except (ValidationError, TransitionRefused, PermissionDenied) as error:
-        return _refused(request, seizure, error)
-    messages.success(request, _("Seizure %(reference)s is withdrawn.") % {"reference": seizure})
-    return _back(request, seizure)
+        ),
+        done=_("Seizure %(reference)s is withdrawn."),
+    )
 
 
 @login_required
@@ -147,12 +152,17 @@ def seizure_approve(request, pk: int):
                 % {"reference": seizure, "number": approval.number},
             )
             return redirect("seizures:detail", pk=seizure.pk)
-    previews = selectors.sharing_preview(seizure=seizure, decision=decision) if valid else {}
+    number = selectors.next_approval_number(seizure=seizure)
+    previews = (
+        selectors.sharing_preview(seizure=seizure, decision=decision, number=number)
+        if valid
+        else {}
+    )
     context = {
         "seizure": seizure,
         "form": form,
         "previews": [(Destination(dest), body.decode()) for dest, body in previews.items()],
         "own_work": rights.is_own_work(request.user, seizure),
-        "number": selectors.next_approval_number(seizure=seizure),
+        "number": number,
     }
     return render(request, "seizures/approve.html", context, status=status)

@@ -1,11 +1,13 @@
 from django.db import models
 
+from ncen.querysets import is_active_user
+
 
 class SharingPolicyQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Users of an administration see its policy (supervisors start from its defaults);
         only its administrators change it (see services)."""
-        if not (user and user.is_authenticated and user.is_active):
+        if not is_active_user(user):
             return self.none()
         return self.filter(administration_id=user.administration_id)
 
@@ -14,13 +16,9 @@ class OutboxEntryQuerySet(models.QuerySet):
     def visible_to(self, user):
         """An administration's outbox is its own: its users see the delivery of the records
         they see (through the seizure), its administrators the whole queue."""
-        if not (user and user.is_authenticated and user.is_active):
+        if not is_active_user(user):
             return self.none()
         return self.filter(administration_id=user.administration_id)
-
-
-def _active(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
 
 
 def is_regional_analyst(user) -> bool:
@@ -28,7 +26,9 @@ def is_regional_analyst(user) -> bool:
     and nobody else's: not the hub's administrators, not the members' users."""
     from ncen.models import Role
 
-    return bool(_active(user) and user.role == Role.REGIONAL_ANALYST and user.administration.is_hub)
+    return (
+        is_active_user(user) and user.role == Role.REGIONAL_ANALYST and user.administration.is_hub
+    )
 
 
 class RegionalRecordQuerySet(models.QuerySet):
@@ -52,7 +52,7 @@ class ReceivedRecordQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The records other members shared that this user's administration received,
         narrowed by each record's handling code (HANDLING_READERS)."""
-        if not _active(user):
+        if not is_active_user(user):
             return self.none()
         codes = [code for code, roles in HANDLING_READERS.items() if user.role in roles]
         return self.filter(administration_id=user.administration_id, handling_code__in=codes)

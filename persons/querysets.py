@@ -3,14 +3,12 @@ persons, businesses, conveyances and links, and no other's."""
 
 from django.db import models
 
-
-def _active(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
+from ncen.querysets import is_active_user
 
 
 class _OwnAdministration(models.QuerySet):
     def visible_to(self, user):
-        if not _active(user):
+        if not is_active_user(user):
             return self.none()
         return self.filter(administration_id=user.administration_id)
 
@@ -45,7 +43,7 @@ class CaseLinkQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Links of the seizures ``user`` may see (a link never crosses administrations:
         the services refuse it)."""
-        if not _active(user):
+        if not is_active_user(user):
             return self.none()
         return self.filter(seizure__administration_id=user.administration_id)
 

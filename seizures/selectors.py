@@ -4,7 +4,12 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from exchange.models import SharingDecision
-from exchange.payload import PayloadInputs, payload_bytes, seizure_payload, withdrawal_payload
+from exchange.payload import (
+    PayloadInputs,
+    payload_bytes,
+    seizure_payload,
+    seizure_withdrawal_bytes,
+)
 from exchange.selectors import sharing_policy
 from ncen.models import AuditEntry, Role
 
@@ -109,15 +114,8 @@ def withdrawal_payloads(*, seizure: Seizure) -> dict[str, bytes]:
     if seizure.status != Seizure.Status.WITHDRAWN or approval is None:
         return {}
     return {
-        destination: payload_bytes(
-            withdrawal_payload(
-                member=seizure.administration.code,
-                uuid=str(seizure.uuid),
-                reference=seizure.reference,
-                version=approval.number,
-                withdrawn_at=seizure.withdrawn_at,
-                destination=destination,
-            )
+        destination: seizure_withdrawal_bytes(
+            seizure=seizure, approval=approval, destination=destination
         )
         for destination in approval.destinations
     }

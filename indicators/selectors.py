@@ -42,6 +42,12 @@ def indicator_list(*, user) -> QuerySet[Indicator]:
     )
 
 
+def hit_rate(indicator: Indicator) -> float | None:
+    """Hits divided by records checked, of an indicator read through indicator_list; None
+    before the first check."""
+    return indicator.hit_count / indicator.checked if indicator.checked else None
+
+
 def indicator_get(*, user, pk: int) -> Indicator:
     """The indicator if ``user`` may see it; 404 otherwise, so that other administrations'
     ids are not confirmed."""

@@ -129,9 +129,10 @@ def indicator_edit(request, pk: int):
 def indicator_detail(request, pk: int):
     user = request.user
     indicator = _with_words([selectors.indicator_get(user=user, pk=pk)])[0]
+    rate = selectors.hit_rate(indicator)
     context = {
         "indicator": indicator,
-        "hit_rate": 100 * indicator.hit_count / indicator.checked if indicator.checked else None,
+        "hit_rate": None if rate is None else 100 * rate,
         "search_query": urlencode(indicator.criteria),
         "weeks": selectors.hits_by_week(indicator=indicator),
         "hits": selectors.latest_hits(user=user, indicator=indicator)[:LATEST_HITS],

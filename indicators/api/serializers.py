@@ -66,7 +66,7 @@ class IndicatorOutput(serializers.ModelSerializer):
     @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_hit_rate(self, indicator) -> float | None:
         """Hits divided by records checked; null before the first check."""
-        return indicator.hit_count / indicator.checked if indicator.checked else None
+        return selectors.hit_rate(indicator)
 
 
 class _SeizureRef(serializers.Serializer):

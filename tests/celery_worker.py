@@ -1,6 +1,9 @@
 """A real Celery worker for a test: on the test's database, with a queue of its own on the
-real Redis, and the test's upload folder."""
+real Redis, and the test's upload folder; the mail it sends is written to files the test
+reads (``sent_mail``)."""
 
+import email
+import email.policy
 import os
 import subprocess
 import sys
@@ -22,13 +25,33 @@ def database_url() -> str:
     return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def mail_folder(queue: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / "worker-mail" / queue
+
+
+def sent_mail(queue: str) -> list[email.message.EmailMessage]:
+    """The messages the worker of ``queue`` has sent so far, in the order it wrote them."""
+    folder = mail_folder(queue)
+    files = sorted(folder.iterdir(), key=lambda path: path.stat().st_mtime_ns)
+    # The file backend writes each message followed by a line of 79 dashes.
+    return [
+        email.message_from_bytes(raw.strip(), policy=email.policy.default)
+        for path in files
+        for raw in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n")
+        if raw.strip()
+    ]
+
+
 @contextmanager
 def running_worker(queue: str):
+    folder = mail_folder(queue)
+    folder.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "ncen.settings.test",
         "DATABASE_URL": database_url(),
         "NCEN_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "NCEN_TEST_MAIL_DIR": str(folder),
     }
     process = subprocess.Popen(
         [
@@ -64,10 +87,15 @@ def send_to(task, queue: str, monkeypatch) -> None:
     monkeypatch.setattr(task, "apply_async", lambda **kwargs: send(queue=queue, **kwargs))
 
 
+def own_queue(request) -> str:
+    """A queue name of the test's own."""
+    return f"test-{os.getpid()}-{request.node.name}"[:100]
+
+
 @contextmanager
 def worker_for(task, request, monkeypatch):
     """A worker on a queue of the test's own, to which ``task`` is sent."""
-    queue = f"test-{os.getpid()}-{request.node.name}"[:100]
+    queue = own_queue(request)
     with running_worker(queue):
         send_to(task, queue, monkeypatch)
         yield queue

@@ -12,7 +12,9 @@ from ncen import tasks
 from ncen.models import Notification
 from seizures.models import Seizure
 
+from ..celery_worker import sent_mail, worker_for
 from ..conftest import current_code
+from ..exchange.live import wait_until
 from ..factories import PASSWORD, make_seizure
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,15 +39,16 @@ def _payload(page: Page, destination: str) -> dict:
     return json.loads(page.locator(f"pre[data-destination={destination}]").inner_text())
 
 
+@pytest.fixture
+def mail_worker(request, monkeypatch):
+    """The worker that e-mails notifications once each step commits."""
+    with worker_for(tasks.email_notification, request, monkeypatch) as queue:
+        yield queue
+
+
 def test_submit_return_resubmit_approve(
-    live_server, browser, fj_officer, fj_supervisor, monkeypatch
+    live_server, browser, fj_officer, fj_supervisor, mail_worker
 ):
-    # The e-mails are handed to the worker once each step commits (the worker itself is
-    # tests/ncen/test_tasks.py's business): record them instead of queueing them on Redis.
-    emails = []
-    monkeypatch.setattr(
-        tasks.email_notification, "apply_async", lambda **kwargs: emails.append(kwargs)
-    )
     seizure = make_seizure(
         by=fj_officer, narrative="The courier hid the powder in his suitcase lining."
     )
@@ -122,14 +125,18 @@ def test_submit_return_resubmit_approve(
     # The officer hears of it, in the app and by e-mail.
     officer.goto(f"{live_server.url}/notifications/")
     expect(officer.get_by_role("main")).to_contain_text(f"Approved: {seizure.reference}")
-    sent = Notification.objects.filter(
-        pk__in=[email["kwargs"]["notification_id"] for email in emails]
+    sent = wait_until(
+        lambda: len(mail := sent_mail(mail_worker)) == 4 and mail,
+        timeout=60,
+        what="four e-mails",
+        state=lambda: [message["Subject"] for message in sent_mail(mail_worker)],
     )
-    assert sorted(sent.values_list("kind", "recipient__username")) == [
-        ("approved", "fj.officer"),
-        ("returned", "fj.officer"),
-        ("submitted", "fj.supervisor"),
-        ("submitted", "fj.supervisor"),
+    assert [(message["To"], message["Subject"]) for message in sent] == [
+        (fj_supervisor.email, f"To review: seizure {seizure.reference}"),
+        (fj_officer.email, f"Returned to you: seizure {seizure.reference}"),
+        (fj_supervisor.email, f"To review: seizure {seizure.reference}"),
+        (fj_officer.email, f"Approved: seizure {seizure.reference}"),
     ]
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()
     officer_context.close()
     supervisor_context.close()

@@ -15,6 +15,8 @@ from ncen.models import AuditEntry, Notification, TaskRun
 from ncen.tasks import email_notification
 from seizures import services as seizure_services
 
+from ..celery_worker import worker_for
+from ..exchange.live import wait_until
 from ..factories import AdministrationFactory, code, make_seizure, submit_and_approve
 from .conftest import criteria, make_indicator
 
@@ -139,30 +141,45 @@ def test_inactive_indicators_and_other_administrations_are_not_checked(fj_office
     assert _check(seizure, fj_officer) == {"checked": 0, "matched": [], "new_hits": []}
 
 
-def test_submitting_and_approving_queue_the_check_on_commit(
-    fj_officer,
-    fj_supervisor,
-    fj_second_supervisor,
-    django_capture_on_commit_callbacks,
-    monkeypatch,
+@pytest.mark.django_db(transaction=True)
+def test_submitting_and_approving_have_a_worker_check_the_record(
+    fj_officer, fj_supervisor, fj_second_supervisor, request, monkeypatch
 ):
-    sent = []
-    monkeypatch.setattr(check_seizure, "apply_async", lambda **kwargs: sent.append(kwargs))
-    seizure = make_seizure(by=fj_officer)
-    # No active indicator: nothing is queued.
-    with django_capture_on_commit_callbacks(execute=True):
+    def runs():
+        return list(TaskRun.objects.filter(name=check_seizure.name).order_by("created_at"))
+
+    with worker_for(check_seizure, request, monkeypatch):
+        seizure = make_seizure(by=fj_officer)
+        # No active indicator: nothing is queued.
         seizure_services.seizure_submit(by=fj_officer, seizure=seizure)
-    assert sent == []
-    seizure_services.seizure_return(by=fj_supervisor, seizure=seizure, comment="Add the flight.")
-    make_indicator(by=fj_officer)
-    with django_capture_on_commit_callbacks(execute=True):
+        assert runs() == []
+        seizure_services.seizure_return(
+            by=fj_supervisor, seizure=seizure, comment="Add the flight."
+        )
+        indicator = make_indicator(by=fj_officer)
         submit_and_approve(seizure, by=fj_officer, approver=fj_second_supervisor)
-    assert [s["kwargs"] for s in sent] == [
+        finished = wait_until(
+            lambda: all(run.status == TaskRun.Status.SUCCEEDED for run in runs()) and runs(),
+            timeout=60,
+            what="the worker's two checks",
+            state=lambda: [(run.status, run.message) for run in runs()],
+        )
+
+    assert [run.arguments for run in finished] == [
         {"seizure_id": seizure.pk, "actor_id": fj_officer.pk},
         {"seizure_id": seizure.pk, "actor_id": fj_second_supervisor.pk},
     ]
-    run = TaskRun.objects.get(pk=sent[0]["task_id"])
-    assert (run.name, run.administration) == (check_seizure.name, fj_officer.administration)
+    assert {run.administration for run in finished} == {fj_officer.administration}
+    # Submitting raised the hit; approving checked the record again and raised nothing more.
+    assert [run.result for run in finished] == [
+        {"checked": 1, "matched": [indicator.pk], "new_hits": [indicator.pk]},
+        {"checked": 1, "matched": [indicator.pk], "new_hits": []},
+    ]
+    assert Hit.objects.get().seizure == seizure
+    assert AuditEntry.objects.get(action=Action.INDICATOR_HIT).after == {
+        "indicator": indicator.pk,
+        "seizure": seizure.pk,
+    }
 
 
 def test_a_check_of_a_record_gone_or_by_a_user_gone_is_skipped(fj_officer):

@@ -1,6 +1,5 @@
 """Background work with a real Celery worker on the real Redis."""
 
-import os
 import time
 
 import pytest
@@ -11,13 +10,13 @@ from ncen.models import TaskRun
 from ncen.tasking import enqueue
 from ncen.tasks import deactivate_unused_accounts
 
-from ..celery_worker import running_worker
+from ..celery_worker import own_queue, running_worker
 
 
 @pytest.fixture
 def worker(transactional_db, request):
     """A Celery worker on this test's database, with a queue of its own on the real Redis."""
-    queue = f"test-{os.getpid()}-{request.node.name}"[:100]
+    queue = own_queue(request)
     with running_worker(queue):
         yield queue
 

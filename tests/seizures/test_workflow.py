@@ -8,11 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from ncen import tasks
 from ncen.exceptions import ConflictError, TransitionRefused
-from ncen.models import AuditEntry, Notification
+from ncen.models import AuditEntry, Notification, TaskRun
 from seizures import services
 from seizures.models import Approval, Seizure
 
+from ..celery_worker import sent_mail, worker_for
+from ..exchange.live import wait_until
 from ..factories import decision, make_seizure, submit_and_approve
 
 pytestmark = pytest.mark.django_db
@@ -397,24 +400,30 @@ def test_notifications_go_to_supervisors_then_to_the_creator(
     assert Notification.objects.get(kind="approved").recipient == fj_officer
 
 
+@pytest.mark.django_db(transaction=True)
 def test_notifications_are_emailed_once_after_commit(
-    fj_officer, fj_supervisor, django_capture_on_commit_callbacks, mailoutbox, monkeypatch
+    fj_officer, fj_supervisor, mailoutbox, request, monkeypatch
 ):
-    from ncen import tasks
-
-    sent = []
-    monkeypatch.setattr(tasks.email_notification, "apply_async", lambda **kw: sent.append(kw))
-    with django_capture_on_commit_callbacks(execute=True):
+    with worker_for(tasks.email_notification, request, monkeypatch) as queue:
         services.seizure_submit(by=fj_officer, seizure=make_seizure(by=fj_officer))
-    assert len(sent) == 1
-    notification_id = sent[0]["kwargs"]["notification_id"]
-    with django_capture_on_commit_callbacks(execute=True):
-        tasks.email_notification.run(notification_id=notification_id)
-        tasks.email_notification.run(notification_id=notification_id)  # a retry sends nothing
-    assert len(mailoutbox) == 1
-    assert mailoutbox[0].to == [fj_supervisor.email]
-    assert "To review: seizure FJ-" in mailoutbox[0].subject
-    assert Notification.objects.get().link in mailoutbox[0].body
+        notification = Notification.objects.get()
+        run = wait_until(
+            lambda: TaskRun.objects.filter(
+                name=tasks.email_notification.name, status=TaskRun.Status.SUCCEEDED
+            ).first(),
+            timeout=60,
+            what="the worker's e-mail",
+        )
+        sent = sent_mail(queue)
+    assert (run.arguments, run.result) == ({"notification_id": notification.pk}, {"sent": True})
+    assert [message["To"] for message in sent] == [fj_supervisor.email]
+    assert "To review: seizure FJ-" in sent[0]["Subject"]
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None
+    assert notification.link in sent[0].get_body(("plain",)).get_content()
+    # A retry of the task sends nothing more.
+    assert tasks.email_notification.run(notification_id=notification.pk) == {"sent": False}
+    assert mailoutbox == []
 
 
 # --- Two supervisors at once --------------------------------------------------------------------
@@ -424,8 +433,7 @@ def test_notifications_are_emailed_once_after_commit(
 def test_two_supervisors_approving_at_once_give_exactly_one_approval(
     fj_officer, fj_supervisor, fj_second_supervisor, monkeypatch
 ):
-    from ncen import tasks
-
+    # The e-mails of this test are of no interest, and no worker would take them.
     monkeypatch.setattr(tasks.email_notification, "apply_async", lambda **kw: None)
     seizure = services.seizure_submit(by=fj_officer, seizure=make_seizure(by=fj_officer))
     barrier = threading.Barrier(2)

@@ -49,7 +49,9 @@ def regional_dashboard(request):
 
 def _figures_context(filterset, chart_form: ChartForm, figures: type[Figures]) -> dict:
     """What the dashboard's figures include (analysis/includes/figures.html) shows: none
-    when a filter or the chart's choice is invalid."""
+    when a filter or the chart's choice is invalid. The search's sort order is not offered:
+    the figures have their own."""
+    filterset.form.fields.pop("ordering", None)
     period, split = chart_form.choice()
     context = {
         "filterset": filterset,

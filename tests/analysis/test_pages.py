@@ -37,6 +37,17 @@ def test_the_page_embeds_the_apis_figures_and_links_them_in_tables(records, fj_o
     assert f'href="/seizures/?commodity={drugs}&amp;route_country=PE"' in page
 
 
+def test_the_filters_are_the_searchs_without_its_sort_order(fj_officer):
+    response = signed_in_client(fj_officer).get("/analysis/")
+    form = response.context["filterset"].form
+    assert "commodity" in form.fields
+    assert "ordering" not in form.fields
+    assert 'name="ordering"' not in response.content.decode()
+    # A link from the search with its sort order still counts the same records.
+    sorted_too = signed_in_client(fj_officer).get("/analysis/", {"ordering": "-occurred_at"})
+    assert sorted_too.context["figures"] == response.context["figures"]
+
+
 def test_a_bad_filter_value_shows_no_figures_and_says_so(records, fj_officer):
     response = signed_in_client(fj_officer).get("/analysis/", {"occurred_from": "soon"})
     assert response.status_code == 200

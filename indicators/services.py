@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ncen import audit
 from ncen.audit import Action, Change
 from ncen.models import Notification, User
-from ncen.services import notify
+from ncen.services import notifications_mark_read, notify
 from ncen.tasking import enqueue
 from seizures.models import Seizure
 
@@ -233,8 +233,4 @@ def alerts_mark_read(*, user, alert_ids=None) -> int:
     alerts = alert_list(user=user)
     if alert_ids is not None:
         alerts = alerts.filter(pk__in=alert_ids)
-    return (
-        Notification.objects.visible_to(user)
-        .filter(pk__in=alerts.values("notification"), read_at__isnull=True)
-        .update(read_at=timezone.now())
-    )
+    return notifications_mark_read(user=user, among=alerts.values("notification"))

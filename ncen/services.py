@@ -413,10 +413,10 @@ def notification_email(*, notification_id: int, site_url: str) -> dict:
     return {"sent": True}
 
 
-def notifications_mark_read(*, user: User) -> int:
-    """Mark every unread notification of ``user`` as read; returns how many."""
-    return (
-        Notification.objects.visible_to(user)
-        .filter(read_at__isnull=True)
-        .update(read_at=timezone.now())
-    )
+def notifications_mark_read(*, user: User, among=None) -> int:
+    """Mark ``user``'s unread notifications as read (only those whose ids ``among``, a list
+    or a query of ids, holds, if given); returns how many."""
+    unread = Notification.objects.visible_to(user).filter(read_at__isnull=True)
+    if among is not None:
+        unread = unread.filter(pk__in=among)
+    return unread.update(read_at=timezone.now())

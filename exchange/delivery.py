@@ -102,11 +102,16 @@ class Sender:
 
 # --- Claiming -------------------------------------------------------------------------------
 
+# The due rows are picked once, by an uncorrelated ARRAY(...) subquery (an init plan), then
+# updated by key. Picked by ``id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)`` instead,
+# the planner may rescan the subquery for each row it updates (a nested loop, when its
+# statistics say few entries are due), and each rescan skips the rows already updated and
+# locks the next n: one run then takes the whole queue, in a batch larger than the hub reads.
 _CLAIM = """
 UPDATE exchange_outboxentry AS entry
    SET state = 'sending', claimed_by = %(token)s, claimed_at = %(now)s,
        attempts = entry.attempts + 1
- WHERE entry.id IN (
+ WHERE entry.id = ANY (ARRAY(
         SELECT due.id
           FROM exchange_outboxentry AS due
          WHERE due.state = 'pending'
@@ -121,7 +126,7 @@ UPDATE exchange_outboxentry AS entry
                    AND earlier.state IN ('pending', 'sending'))
          ORDER BY due.id
          LIMIT %(limit)s
-           FOR UPDATE SKIP LOCKED)
+           FOR UPDATE SKIP LOCKED))
    AND entry.state = 'pending'
 RETURNING entry.id
 """

@@ -97,14 +97,30 @@ def group_pids(group: int) -> list[int]:
     return pids
 
 
-def database_backends(database: str) -> list[int]:
-    """The PostgreSQL server processes serving ``database``, other than this script's."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-            [database],
-        )
-        return [pid for (pid,) in cursor.fetchall()]
+class BackendCpu:
+    """The CPU time of the PostgreSQL server processes serving some databases (other than
+    this script's), sampled while delivery runs: a Celery task opens a connection of its own
+    and closes it when it ends, so the processes are read while they live."""
+
+    def __init__(self, databases: list[str]):
+        self.databases = databases
+        self.start = self._now()  # what the processes that serve already had spent
+        self.last = dict(self.start)
+
+    def _now(self) -> dict[int, float]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = ANY(%s) AND pid <> pg_backend_pid()",
+                [self.databases],
+            )
+            return {pid: cpu_seconds([pid]) for (pid,) in cursor.fetchall()}
+
+    def sample(self) -> None:
+        self.last.update(self._now())
+
+    def spent(self) -> float:
+        return sum(cpu - self.start.get(pid, 0) for pid, cpu in self.last.items())
 
 
 def main() -> None:
@@ -157,9 +173,10 @@ def main() -> None:
             processes = {
                 "worker": group_pids(worker.process.pid),
                 "hub": group_pids(hub.process.pid),
-                "PostgreSQL, national": database_backends(connection.settings_dict["NAME"]),
             }
             cpu_before = {name: cpu_seconds(pids) for name, pids in processes.items()}
+            national = connection.settings_dict["NAME"]
+            backends = {name: BackendCpu([name]) for name in (national, hub.name)}
             # Everything goes back in the queue; each sender of the (now idle) worker is asked
             # once.
             started = timezone.now()
@@ -174,21 +191,22 @@ def main() -> None:
             )
             for _sender in range(args.senders):
                 deliver_outbox.apply_async()
+
+            def delivered() -> bool:
+                for backend in backends.values():
+                    backend.sample()
+                return not regional_entries().exclude(state=OutboxEntry.State.ACKNOWLEDGED).exists()
+
             wait_until(
-                lambda: (
-                    not regional_entries().exclude(state=OutboxEntry.State.ACKNOWLEDGED).exists()
-                ),
+                delivered,
                 timeout=600,
                 what="every entry to be acknowledged",
             )
             finished = regional_entries().aggregate(last=Max("acknowledged_at"))["last"]
             seconds = (finished - started).total_seconds()
-            # The hub's connections opened with its first batch.
-            processes["PostgreSQL, hub"] = database_backends(hub.name)
-            cpu = {
-                name: cpu_seconds(pids) - cpu_before.get(name, 0)
-                for name, pids in processes.items()
-            }
+            cpu = {name: cpu_seconds(pids) - cpu_before[name] for name, pids in processes.items()}
+            cpu["PostgreSQL, national"] = backends[national].spent()
+            cpu["PostgreSQL, hub"] = backends[hub.name].spent()
             stored = hub.query("SELECT count(*) FROM exchange_regionalversion")[0][0]
             load_after_delivery = os.getloadavg()
 

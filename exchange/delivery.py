@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from ncen.bulk import json_insert
 from ncen.canonical import canonical_json
 from ncen.models import Administration
 from ncen.settings.env import ConfigurationError, env_private_key
@@ -300,14 +301,14 @@ def settle(
             )
         counts[outcome] += 1
         attempts.append(
-            DeliveryAttempt(
-                entry_id=entry.pk,
-                batch=batch,
-                started_at=started_at,
-                finished_at=now,
-                outcome=outcome,
-                detail=detail,
-            )
+            {
+                "entry_id": entry.pk,
+                "batch": batch,
+                "started_at": started_at,
+                "finished_at": now,
+                "outcome": outcome,
+                "detail": detail,
+            }
         )
     for outcome, ids in acknowledged.items():
         if ids:
@@ -318,7 +319,7 @@ def settle(
                 acknowledged_at=now,
                 claimed_by=None,
             )
-    DeliveryAttempt.objects.bulk_create(attempts)
+    json_insert(DeliveryAttempt, attempts)
     return counts
 
 

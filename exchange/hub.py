@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ncen.bulk import json_insert
 from ncen.canonical import canonical_json
 
 from . import signing
@@ -279,9 +280,17 @@ def _store_round(*, member: Member, inbound: InboundBatch, entries: dict[int, _V
         (entry for entry in entries.values() if entry.message == Message.SEIZURE),
         key=lambda entry: entry.uuid,
     )
-    RegionalRecord.objects.bulk_create(
+    json_insert(
+        RegionalRecord,
         [
-            RegionalRecord(member=member, record_uuid=entry.uuid, **_record_fields(entry.payload))
+            {
+                "member_id": member.pk,
+                "record_uuid": entry.uuid,
+                **_record_fields(entry.payload),
+                "withdrawn_at": None,
+                "received_at": now,
+                "updated_at": now,
+            }
             for entry in new
         ],
         ignore_conflicts=True,
@@ -332,17 +341,18 @@ def _store_round(*, member: Member, inbound: InboundBatch, entries: dict[int, _V
             record.updated_at = now
             updated.append(record)
         versions.append(
-            RegionalVersion(
-                record=record,
-                version=entry.version,
-                message=entry.message,
-                payload=entry.payload,
-                payload_sha256=entry.sha256,
-                batch=inbound,
-            )
+            {
+                "record_id": record.pk,
+                "version": entry.version,
+                "message": entry.message,
+                "payload": entry.payload,
+                "payload_sha256": entry.sha256,
+                "batch_id": inbound.pk,
+                "received_at": now,
+            }
         )
         answers[index] = {"key": entry.key, "outcome": "accepted"}
-    RegionalVersion.objects.bulk_create(versions)
+    json_insert(RegionalVersion, versions)
     if updated:
         fields = [*_record_fields(updated[0].payload), "updated_at"]
         RegionalRecord.objects.bulk_update(updated, fields)

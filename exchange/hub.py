@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ncen.bulk import json_insert
+from ncen.bulk import JsonText, json_insert
 from ncen.canonical import canonical_json
 
 from . import signing
@@ -190,6 +190,7 @@ class _Valid:
 
     key: str
     payload: dict
+    canonical: bytes  # the payload's canonical JSON, whose hash is sha256
     sha256: str
 
     @property
@@ -213,7 +214,8 @@ def _check_entry(*, member: Member, entry) -> dict | _Valid:
     error = schema_errors(payload)
     if error:
         return _rejected(key, f"The message breaks the payload schema: {error}")
-    sha256 = hashlib.sha256(canonical_json(payload)).hexdigest()
+    canonical = canonical_json(payload)
+    sha256 = hashlib.sha256(canonical).hexdigest()
     if entry.get("sha256") != sha256:
         return _rejected(key, "The sha256 does not match the payload.")
     if payload["member"] != member.code:
@@ -229,7 +231,7 @@ def _check_entry(*, member: Member, entry) -> dict | _Valid:
     )
     if key != expected:
         return _rejected(key, f"The key must be {expected}.")
-    return _Valid(key=key, payload=payload, sha256=sha256)
+    return _Valid(key=key, payload=payload, canonical=canonical, sha256=sha256)
 
 
 def _store(*, member: Member, inbound: InboundBatch, checked: list) -> list[dict]:
@@ -287,6 +289,7 @@ def _store_round(*, member: Member, inbound: InboundBatch, entries: dict[int, _V
                 "member_id": member.pk,
                 "record_uuid": entry.uuid,
                 **_record_fields(entry.payload),
+                "payload": JsonText(entry.canonical),  # written as it came, not again
                 "withdrawn_at": None,
                 "received_at": now,
                 "updated_at": now,
@@ -345,7 +348,7 @@ def _store_round(*, member: Member, inbound: InboundBatch, entries: dict[int, _V
                 "record_id": record.pk,
                 "version": entry.version,
                 "message": entry.message,
-                "payload": entry.payload,
+                "payload": JsonText(entry.canonical),
                 "payload_sha256": entry.sha256,
                 "batch_id": inbound.pk,
                 "received_at": now,

@@ -8,7 +8,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from exchange.models import Member, RegionalRecord
-from ncen.bulk import json_insert
+from ncen.bulk import JsonText, json_insert
+from ncen.canonical import canonical_json
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +97,18 @@ def test_json_insert_stores_what_bulk_create_stores():
     fasts = Member.objects.create(code="R2", name="Fast path", public_key="ed25519:x")
     rows = [varied_fields(rng, references) for _ in range(60)]
     RegionalRecord.objects.bulk_create([RegionalRecord(**row) for row in rows])
-    json_insert(RegionalRecord, [{**row, "member_id": fasts.pk} for row in rows])
+    # Half the payloads go as the JSON text the hub has of them, half as objects.
+    json_insert(
+        RegionalRecord,
+        [
+            {
+                **row,
+                "member_id": fasts.pk,
+                **({"payload": JsonText(canonical_json(row["payload"]))} if n % 2 else {}),
+            }
+            for n, row in enumerate(rows)
+        ],
+    )
 
     reference, fast = stored(references), stored(fasts)
     assert len(reference) == len(fast) == 60

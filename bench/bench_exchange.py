@@ -8,6 +8,11 @@ it records and approves, as FJ's demo officer and supervisor, the shared records
 missing to reach --records, then puts every regional outbox entry of FJ back in the queue
 and times their delivery; then it approves --approvals more records one at a time.
 
+The clock starts once the worker has started and run one delivery task (it is idle, as a
+worker of a running instance is), and the outbox has been vacuumed (the runs before left
+their dead rows, which autovacuum would have cleared). Besides the wall clock, it reports
+the CPU time the worker, the hub and their PostgreSQL connections spent during delivery.
+
     python bench/bench_exchange.py [--records 10000] [--approvals 50] [--batch-size 200]
                                    [--senders 1] [--hub-workers 1]
 """
@@ -19,7 +24,7 @@ import time
 from pathlib import Path
 
 import common
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -27,7 +32,8 @@ from exchange import signing
 from exchange.models import Destination, Message, OutboxEntry
 from exchange.tasks import deliver_outbox
 from ncen import tasks
-from ncen.models import User
+from ncen.models import TaskRun, User
+from ncen.tasking import enqueue
 from seizures import services
 from tests.exchange.live import Hub, Worker, wait_until
 from tests.factories import decision, make_seizures
@@ -61,6 +67,60 @@ def add_approved(*, officer, supervisor, count: int) -> None:
         count -= CHUNK
         elapsed = time.perf_counter() - started
         print(f"  {regional_entries().count()} entries after {elapsed:.0f} s")
+
+
+def cpu_seconds(pids) -> float:
+    """User and system CPU time of these processes so far (/proc/PID/stat), in seconds."""
+    ticks = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def group_pids(group: int) -> list[int]:
+    """The processes of a process group: a worker with its beat, gunicorn with its workers."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except FileNotFoundError:
+                continue
+            if int(fields[2]) == group:
+                pids.append(int(entry))
+    return pids
+
+
+class BackendCpu:
+    """The CPU time of the PostgreSQL server processes serving some databases (other than
+    this script's), sampled while delivery runs: a Celery task opens a connection of its own
+    and closes it when it ends, so the processes are read while they live."""
+
+    def __init__(self, databases: list[str]):
+        self.databases = databases
+        self.start = self._now()  # what the processes that serve already had spent
+        self.last = dict(self.start)
+
+    def _now(self) -> dict[int, float]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = ANY(%s) AND pid <> pg_backend_pid()",
+                [self.databases],
+            )
+            return {pid: cpu_seconds([pid]) for (pid,) in cursor.fetchall()}
+
+    def sample(self) -> None:
+        self.last.update(self._now())
+
+    def spent(self) -> float:
+        return sum(cpu - self.start.get(pid, 0) for pid, cpu in self.last.items())
 
 
 def main() -> None:
@@ -100,6 +160,23 @@ def main() -> None:
         try:
             hub.start()
             worker.start()
+            ready = enqueue(deliver_outbox)
+            wait_until(
+                lambda: TaskRun.objects.filter(
+                    pk=ready.pk, status=TaskRun.Status.SUCCEEDED
+                ).exists(),
+                timeout=120,
+                what="the worker to run its first task",
+            )
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE exchange_outboxentry")
+            processes = {
+                "worker": group_pids(worker.process.pid),
+                "hub": group_pids(hub.process.pid),
+            }
+            cpu_before = {name: cpu_seconds(pids) for name, pids in processes.items()}
+            national = connection.settings_dict["NAME"]
+            backends = {name: BackendCpu([name]) for name in (national, hub.name)}
             # Everything goes back in the queue; each sender of the (now idle) worker is asked
             # once.
             started = timezone.now()
@@ -114,15 +191,22 @@ def main() -> None:
             )
             for _sender in range(args.senders):
                 deliver_outbox.apply_async()
+
+            def delivered() -> bool:
+                for backend in backends.values():
+                    backend.sample()
+                return not regional_entries().exclude(state=OutboxEntry.State.ACKNOWLEDGED).exists()
+
             wait_until(
-                lambda: (
-                    not regional_entries().exclude(state=OutboxEntry.State.ACKNOWLEDGED).exists()
-                ),
+                delivered,
                 timeout=600,
                 what="every entry to be acknowledged",
             )
             finished = regional_entries().aggregate(last=Max("acknowledged_at"))["last"]
             seconds = (finished - started).total_seconds()
+            cpu = {name: cpu_seconds(pids) - cpu_before[name] for name, pids in processes.items()}
+            cpu["PostgreSQL, national"] = backends[national].spent()
+            cpu["PostgreSQL, hub"] = backends[hub.name].spent()
             stored = hub.query("SELECT count(*) FROM exchange_regionalversion")[0][0]
             load_after_delivery = os.getloadavg()
 
@@ -151,6 +235,7 @@ def main() -> None:
                 ("messages the hub stored", stored),
                 ("seconds, queue to last acknowledgement", f"{seconds:.2f}"),
                 ("records/s", f"{count / seconds:.0f}"),
+                *((f"CPU s during delivery: {name}", f"{cpu[name]:.2f}") for name in cpu),
                 ("load average after delivery", " ".join(f"{x:.2f}" for x in load_after_delivery)),
                 (f"approval to acknowledgement, {len(latencies)} approvals: p50 s", f"{p50:.3f}"),
                 ("approval to acknowledgement: p95 s", f"{p95:.3f}"),

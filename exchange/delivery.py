@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from ncen.bulk import json_insert
 from ncen.canonical import canonical_json
 from ncen.models import Administration
 from ncen.settings.env import ConfigurationError, env_private_key
@@ -102,11 +103,16 @@ class Sender:
 
 # --- Claiming -------------------------------------------------------------------------------
 
+# The due rows are picked once, by an uncorrelated ARRAY(...) subquery (an init plan), then
+# updated by key. Picked by ``id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)`` instead,
+# the planner may rescan the subquery for each row it updates (a nested loop, when its
+# statistics say few entries are due), and each rescan skips the rows already updated and
+# locks the next n: one run then takes the whole queue, in a batch larger than the hub reads.
 _CLAIM = """
 UPDATE exchange_outboxentry AS entry
    SET state = 'sending', claimed_by = %(token)s, claimed_at = %(now)s,
        attempts = entry.attempts + 1
- WHERE entry.id IN (
+ WHERE entry.id = ANY (ARRAY(
         SELECT due.id
           FROM exchange_outboxentry AS due
          WHERE due.state = 'pending'
@@ -121,7 +127,7 @@ UPDATE exchange_outboxentry AS entry
                    AND earlier.state IN ('pending', 'sending'))
          ORDER BY due.id
          LIMIT %(limit)s
-           FOR UPDATE SKIP LOCKED)
+           FOR UPDATE SKIP LOCKED))
    AND entry.state = 'pending'
 RETURNING entry.id
 """
@@ -295,14 +301,14 @@ def settle(
             )
         counts[outcome] += 1
         attempts.append(
-            DeliveryAttempt(
-                entry_id=entry.pk,
-                batch=batch,
-                started_at=started_at,
-                finished_at=now,
-                outcome=outcome,
-                detail=detail,
-            )
+            {
+                "entry_id": entry.pk,
+                "batch": batch,
+                "started_at": started_at,
+                "finished_at": now,
+                "outcome": outcome,
+                "detail": detail,
+            }
         )
     for outcome, ids in acknowledged.items():
         if ids:
@@ -313,7 +319,7 @@ def settle(
                 acknowledged_at=now,
                 claimed_by=None,
             )
-    DeliveryAttempt.objects.bulk_create(attempts)
+    json_insert(DeliveryAttempt, attempts)
     return counts
 
 

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ncen.bulk import JsonText, json_insert
 from ncen.canonical import canonical_json
 
 from . import signing
@@ -189,6 +190,7 @@ class _Valid:
 
     key: str
     payload: dict
+    canonical: bytes  # the payload's canonical JSON, whose hash is sha256
     sha256: str
 
     @property
@@ -212,7 +214,8 @@ def _check_entry(*, member: Member, entry) -> dict | _Valid:
     error = schema_errors(payload)
     if error:
         return _rejected(key, f"The message breaks the payload schema: {error}")
-    sha256 = hashlib.sha256(canonical_json(payload)).hexdigest()
+    canonical = canonical_json(payload)
+    sha256 = hashlib.sha256(canonical).hexdigest()
     if entry.get("sha256") != sha256:
         return _rejected(key, "The sha256 does not match the payload.")
     if payload["member"] != member.code:
@@ -228,7 +231,7 @@ def _check_entry(*, member: Member, entry) -> dict | _Valid:
     )
     if key != expected:
         return _rejected(key, f"The key must be {expected}.")
-    return _Valid(key=key, payload=payload, sha256=sha256)
+    return _Valid(key=key, payload=payload, canonical=canonical, sha256=sha256)
 
 
 def _store(*, member: Member, inbound: InboundBatch, checked: list) -> list[dict]:
@@ -279,9 +282,18 @@ def _store_round(*, member: Member, inbound: InboundBatch, entries: dict[int, _V
         (entry for entry in entries.values() if entry.message == Message.SEIZURE),
         key=lambda entry: entry.uuid,
     )
-    RegionalRecord.objects.bulk_create(
+    json_insert(
+        RegionalRecord,
         [
-            RegionalRecord(member=member, record_uuid=entry.uuid, **_record_fields(entry.payload))
+            {
+                "member_id": member.pk,
+                "record_uuid": entry.uuid,
+                **_record_fields(entry.payload),
+                "payload": JsonText(entry.canonical),  # written as it came, not again
+                "withdrawn_at": None,
+                "received_at": now,
+                "updated_at": now,
+            }
             for entry in new
         ],
         ignore_conflicts=True,
@@ -332,17 +344,18 @@ def _store_round(*, member: Member, inbound: InboundBatch, entries: dict[int, _V
             record.updated_at = now
             updated.append(record)
         versions.append(
-            RegionalVersion(
-                record=record,
-                version=entry.version,
-                message=entry.message,
-                payload=entry.payload,
-                payload_sha256=entry.sha256,
-                batch=inbound,
-            )
+            {
+                "record_id": record.pk,
+                "version": entry.version,
+                "message": entry.message,
+                "payload": JsonText(entry.canonical),
+                "payload_sha256": entry.sha256,
+                "batch_id": inbound.pk,
+                "received_at": now,
+            }
         )
         answers[index] = {"key": entry.key, "outcome": "accepted"}
-    RegionalVersion.objects.bulk_create(versions)
+    json_insert(RegionalVersion, versions)
     if updated:
         fields = [*_record_fields(updated[0].payload), "updated_at"]
         RegionalRecord.objects.bulk_update(updated, fields)

@@ -42,7 +42,7 @@ def wait_until(condition, *, timeout: float, what: str, state=None):
 
 class Hub:
     """A hub instance: its own database, migrated, with member FJ registered, served by
-    gunicorn on a loopback port that it keeps across restarts."""
+    gunicorn with the image's settings on a loopback port that it keeps across restarts."""
 
     def __init__(self, *, public_key: str, tmp_path: Path, workers: int = 1):
         self.workers = workers
@@ -85,6 +85,8 @@ class Hub:
                 sys.executable,
                 "-m",
                 "gunicorn",
+                "--config",
+                str(ROOT / "gunicorn.conf.py"),  # as the image runs it
                 "ncen.wsgi",
                 "--bind",
                 f"127.0.0.1:{self.port}",

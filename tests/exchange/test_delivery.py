@@ -248,6 +248,28 @@ def test_a_claim_takes_nothing_already_taken(fj_officer, fj_supervisor):
     assert DeliveryAttempt.objects.count() == 0
 
 
+def test_a_claim_takes_no_more_than_its_limit_whatever_the_statistics_say(
+    fj_officer, fj_supervisor
+):
+    """Analysed while nothing was due, the table's statistics make a nested loop look cheap:
+    the claim must still pick its rows once, not once per row it updates (each pick taking
+    the next rows, up to the whole queue)."""
+    for _ in range(6):
+        approved(fj_officer, fj_supervisor)
+    OutboxEntry.objects.update(state=OutboxEntry.State.ACKNOWLEDGED)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE exchange_outboxentry")
+    OutboxEntry.objects.filter(destination="regional").update(
+        state=OutboxEntry.State.PENDING, next_attempt_at=timezone.now() - timedelta(seconds=1)
+    )
+    administration_id = fj_officer.administration_id
+    first = delivery.claim(administration_id=administration_id, destination="regional", limit=2)[1]
+    second = delivery.claim(administration_id=administration_id, destination="regional", limit=2)[1]
+    assert len(first) == len(second) == 2
+    assert {entry.pk for entry in first}.isdisjoint(entry.pk for entry in second)
+    assert OutboxEntry.objects.filter(state=OutboxEntry.State.SENDING).count() == 4
+
+
 def test_the_batch_is_the_canonical_json_of_its_entries(hub, fj_officer, fj_supervisor):
     """The stored payloads are spliced into the body as they are: the body must still be the
     canonical form of the whole batch, each payload the stored bytes."""

@@ -70,7 +70,10 @@ def main():
         "whole request (test Client)": lambda: client.get(url),
         "FilterSet made": lambda: filterset(selectors.seizure_list_rows(user=user)),
         "FilterSet made and validated, query built": lambda: filtered_rows().query,
-        "COUNT(*), capped": lambda: CappedPaginator(filtered_rows(), 50).count,
+        # As the endpoint counts: the seizures' own query, which joins nothing.
+        "COUNT(*), capped": lambda: (
+            CappedPaginator(filterset(selectors.seizure_list_plain(user=user)).qs, 50).count
+        ),
         "fetch 50 rows": lambda: list(filtered_rows()[:50]),
         "fetch their items": lambda: selectors.seizure_list_items(rows=rows),
         "shape them (SeizureListOutput.from_rows)": lambda: SeizureListOutput.from_rows(

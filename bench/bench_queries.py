@@ -4,7 +4,8 @@
 
 For every case and run, with varied parameters:
   1. one request with the queries captured (it also warms the caches for that query),
-  2. the timed request through Django's test Client, signed in as an officer (app),
+  2. the timed request through Django's test Client, signed in as an officer (app; cpu is
+     the process's CPU time for it, steadier than the wall clock on a shared machine),
   3. the captured statements that read seizures, sent as they are through psycopg (raw).
 app/raw compares the medians. "count" is the paginator's COUNT(*) alone, raw.
 --explain prints EXPLAIN (ANALYZE, BUFFERS) of the slowest run's statements of each case.
@@ -59,7 +60,7 @@ def cases(params: Parameters):
 
 
 def run_case(client, raw, path, make_params, params, runs):
-    app, first, raw_times, counts, slowest = [], [], [], [], (0.0, None, [])
+    app, cpu, first, raw_times, counts, slowest = [], [], [], [], [], (0.0, None, [])
     for _ in range(runs):
         if make_params is None:
             pk = params.seizure_id()
@@ -72,8 +73,9 @@ def run_case(client, raw, path, make_params, params, runs):
         first.append((time.perf_counter() - started) * 1000)
         if status != 200:
             raise SystemExit(f"{url} answered {status}")
-        elapsed, status = timed_request(client, url)
+        elapsed, status, cpu_time = timed_request(client, url)
         app.append(elapsed)
+        cpu.append(cpu_time)
         total = 0.0
         for sql in statements:
             took = raw.run(sql)
@@ -83,7 +85,7 @@ def run_case(client, raw, path, make_params, params, runs):
         raw_times.append(total)
         if app[-1] > slowest[0]:
             slowest = (app[-1], url, statements)
-    return app, first, raw_times, counts, slowest
+    return app, cpu, first, raw_times, counts, slowest
 
 
 def answers(client, url) -> bool:
@@ -117,7 +119,7 @@ def main():
         if group not in groups:
             continue
         started = time.monotonic()
-        app, first, raw_times, counts, slowest = run_case(
+        app, cpu, first, raw_times, counts, slowest = run_case(
             client, raw, path, make_params, params, args.runs
         )
         app50, app95 = p50_p95(app)
@@ -129,6 +131,7 @@ def main():
                 len(app),
                 ms(app50),
                 ms(app95),
+                "/".join(ms(v) for v in p50_p95(cpu)),
                 ms(p50_p95(first)[1]),
                 ms(raw50),
                 ms(raw95),
@@ -148,6 +151,7 @@ def main():
                 "runs",
                 "app p50",
                 "app p95",
+                "cpu p50/p95",
                 "first p95",
                 "raw p50",
                 "raw p95",

@@ -20,7 +20,8 @@ from rest_framework.views import APIView
 
 from exchange.api.serializers import SharingDecisionInput
 from exchange.selectors import sharing_policy
-from ncen.api.pagination import NewestFirstCursorPagination
+from ncen.api.pagination import NewestFirstCursorPagination, Pagination
+from ncen.paginator import CappedPaginator
 
 from .. import rights, selectors, services
 from ..downloads import attachment_response
@@ -126,6 +127,18 @@ def _flat_errors(errors, prefix: str = "") -> dict:
     return flat
 
 
+class _ListRowsPaginator(CappedPaginator):
+    """Counts the seizures the list's query matches, then reads the page's seizures as
+    plain rows (``SeizureQuerySet.list_rows``)."""
+
+    def _get_page(self, object_list, number, paginator):
+        return super()._get_page(object_list.list_rows(), number, paginator)
+
+
+class ListRowsPagination(Pagination):
+    django_paginator_class = _ListRowsPaginator
+
+
 @extend_schema_view(
     list=extend_schema(summary="Seizures of your administration, newest first"),
     retrieve=extend_schema(
@@ -144,9 +157,15 @@ class SeizureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     # A seizure nests its items and offences, which only JSON carries.
     parser_classes = [JSONParser]
 
+    pagination_class = ListRowsPagination
+
     def get_queryset(self):
-        # Only the lists read it (get_object has its own selector): plain rows, see list().
-        return selectors.seizure_list_rows(user=self.request.user)
+        # Only the lists read it (get_object has its own selector). The feed reads plain rows;
+        # the numbered list filters and counts the seizures and reads its page as plain rows
+        # (ListRowsPagination).
+        if self.action == "feed":
+            return selectors.seizure_list_rows(user=self.request.user)
+        return selectors.seizure_list_plain(user=self.request.user)
 
     def get_object(self):
         seizure = selectors.seizure_get(user=self.request.user, pk=self.kwargs["pk"])
@@ -259,7 +278,7 @@ class SeizureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         summary="Records waiting for review, the longest waiting first (supervisors)",
         responses=SeizureListOutput(many=True),
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=Pagination)
     def queue(self, request):
         """Submitted records of your administration; empty for anyone but supervisors."""
         page = self.paginate_queryset(selectors.review_queue(user=request.user))

@@ -1,11 +1,15 @@
 """Lists count at most a capped number of matches, say when there are more, and the API
 offers a cursor feed that reads every match without counting."""
 
+import zoneinfo
 from datetime import UTC, datetime
 
 import pytest
+from django.utils import timezone
 
 from ncen.paginator import CappedPaginator
+from seizures import selectors
+from seizures.filters import SeizureFilterSet
 from seizures.models import Seizure
 
 from ..conftest import api_client, signed_in_client
@@ -44,6 +48,37 @@ def test_the_api_says_when_its_count_is_a_lower_bound(fj_officer, five_seizures,
     assert client.get("/api/v1/seizures/", {"page_size": 2, "page": 3}).status_code == 404
     body = client.get("/api/v1/seizures/", {"occurred_to": "2026-03-01"}).json()
     assert (body["count"], body["count_is_exact"]) == (1, True)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"occurred_from": "2026-03-03"},
+        {"occurred_to": "2026-03-01"},
+        {"route_country": "NZ"},
+        {"destination_country": "NZ", "ordering": "reference"},
+        {"route_country": "TO"},
+    ],
+)
+def test_the_api_counts_what_its_rows_match(fj_officer, five_seizures, cap_of_three, query):
+    """The list counts the seizures' own query, which joins nothing, and reads the page as
+    plain rows: the count and the page are those of the rows' query."""
+    for day in (2, 4):
+        make_seizure(
+            by=fj_officer,
+            occurred_at=datetime(2026, 3, day, 6, tzinfo=UTC),
+            destination_country="NZ",
+        )
+    with timezone.override(zoneinfo.ZoneInfo(fj_officer.administration.time_zone)):
+        rows = SeizureFilterSet(
+            query, queryset=selectors.seizure_list_rows(user=fj_officer), request_user=fj_officer
+        ).qs
+        reference = CappedPaginator(rows, 2)
+        first_page = [row["id"] for row in reference.page(1)] if reference.count else []
+    body = api_client(fj_officer).get("/api/v1/seizures/", {"page_size": 2, **query}).json()
+    assert (body["count"], body["count_is_exact"]) == (reference.count, reference.count_is_exact)
+    assert [result["id"] for result in body["results"]] == first_page
 
 
 def test_the_list_page_says_more_match_than_it_shows(fj_officer, five_seizures, cap_of_three):

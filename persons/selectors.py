@@ -8,9 +8,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, TrigramSimilarity, TrigramWordSimilarity
 from django.db import connection, transaction
-from django.db.models import Func, Prefetch, Q, QuerySet, Value
+from django.db.models import Func, Prefetch, Q, QuerySet, TextField, Value
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -286,7 +287,11 @@ def _closest_names(user, name: str) -> tuple[list[str], dict[str, Likeness]]:
                 *(
                     names.filter(
                         words__contains=typed[:i] + typed[i + 1 :],
-                        words__overlap=sorted(one_letter_away(word)),
+                        # One array value: as a list, Django makes an expression of each of
+                        # the hundreds of words, which cost more than the query.
+                        words__overlap=Value(
+                            sorted(one_letter_away(word)), output_field=ArrayField(TextField())
+                        ),
                     )
                     .order_by("-similarity", "name_key")
                     .values_list("name_key", flat=True)[:NAME_POOL]

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.db import connection, transaction
 
 from persons.selectors import Probe, person_match
 
@@ -190,3 +191,29 @@ def test_the_match_endpoint_says_one_letter_different(fj_officer, namesakes):
 
 def test_names_one_letter_away_are_not_proposed_to_another_administration(ws_officer, namesakes):
     assert person_match(user=ws_officer, probe=Probe(name="Cnhen Na")) == []
+
+
+def _session_settings() -> tuple[str, str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('pg_trgm.word_similarity_threshold'), "
+            "current_setting('enable_seqscan'), current_setting('pg_trgm.similarity_threshold')"
+        )
+        return cursor.fetchone()
+
+
+def test_the_match_s_settings_do_not_outlive_it_in_the_caller_s_transaction(fj_officer, namesakes):
+    from persons.selectors import business_match
+
+    make_person(by=fj_officer, full_name="Chen Na Fong")  # trigrams asked twice for "Chen"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', true), "
+            "set_config('enable_seqscan', 'on', true)"
+        )
+        before = _session_settings()
+        for name in ["Cnhen Na", "Chen", "Aiag Malia Aimao"]:
+            assert person_match(user=fj_officer, probe=Probe(name=name))
+            assert _session_settings() == before
+        business_match(user=fj_officer, name="Lautoka Freight")
+        assert _session_settings() == before

@@ -340,8 +340,11 @@ def _persons_by_name(
     see _closest_names), then the persons bearing them (an index on the name key), ranked as
     the score will rank them."""
     typed, names = _closest_names(user, probe.name.strip())
-    bearers = visible.filter(name_key__in=names).values_list(
-        "pk", "name_key", "birth_date", "birth_year", "nationalities"
+    # Unordered: ranked below, the id breaking ties (the persons' default order is a sort).
+    bearers = (
+        visible.filter(name_key__in=names)
+        .order_by()
+        .values_list("pk", "name_key", "birth_date", "birth_year", "nationalities")
     )
 
     def rank(row):
@@ -380,7 +383,7 @@ def person_match(*, user, probe: Probe, limit: int = MATCH_LIMIT, exclude=()) ->
     if probe.name.strip():
         typed, names = _persons_by_name(visible, user, probe, limit * 3)
     ids |= set(names)
-    persons = visible.filter(pk__in=ids).prefetch_related("documents")
+    persons = visible.filter(pk__in=ids).order_by().prefetch_related("documents")
     # Those found by a document or a phone alone are compared with the typed name too.
     candidates = [
         _score_person(p, probe, names.get(p.pk) or likeness(typed, p.name_key)) for p in persons

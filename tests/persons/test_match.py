@@ -217,3 +217,35 @@ def test_the_match_s_settings_do_not_outlive_it_in_the_caller_s_transaction(fj_o
             assert _session_settings() == before
         business_match(user=fj_officer, name="Lautoka Freight")
         assert _session_settings() == before
+
+
+def test_the_first_look_ranks_generated_names_as_the_whole_pool_does(fj_officer, monkeypatch):
+    """Trigrams asked at NAME_THRESHOLD_FIRST, and at NAME_THRESHOLD only when that finds no
+    name one letter away, propose the same first candidates, in the same order, as asking at
+    NAME_THRESHOLD outright (what the match did before), for generated names (namesakes,
+    aliases, families sharing words) typed with one mistake of either kind."""
+    import random
+
+    from persons import selectors
+    from persons.generate import PersonMaker, misspell
+
+    rng = random.Random(11)
+    maker = PersonMaker(rng, date(2026, 1, 1))
+    people = [maker.person(serial) for serial in range(200)]
+    for person in people:
+        make_person(by=fj_officer, full_name=person["full"], aliases=person["aliases"])
+    typed = []
+    for person in people[:60]:
+        typed.append(misspell(rng, person["full"]))
+        i = rng.randrange(len(person["full"]))
+        typed.append(person["full"][:i] + person["full"][i + 1 :])  # any letter, or a space
+
+    def first_three(name):
+        return [c.record.pk for c in person_match(user=fj_officer, probe=Probe(name=name))[:3]]
+
+    fast = [first_three(name) for name in typed]
+    monkeypatch.setattr(selectors, "NAME_THRESHOLD_FIRST", selectors.NAME_THRESHOLD)
+    whole = [first_three(name) for name in typed]
+    # The same candidates in the same order; the whole pool may add a namesake after them
+    # (a name two letters or a word away, which the first look at 0.8 leaves out).
+    assert [candidates[: len(first)] for candidates, first in zip(whole, fast, strict=True)] == fast

@@ -41,7 +41,8 @@ from .services import DEDUPLICATIONS
 MATCH_LIMIT = 10
 NAME_THRESHOLD = 0.6
 # The threshold of the first, cheaper look (see _closest_names): at 0.8 the trigram index
-# lets a tenth of the rows through, whose similarity PostgreSQL then computes one by one.
+# lets a few dozen names through where 0.6 lets hundreds or thousands, whose similarity
+# PostgreSQL computes one by one.
 NAME_THRESHOLD_FIRST = 0.8
 # How many distinct names the first step of a name match keeps (see _closest_names), and
 # how many each of its two indexes proposes before they are ranked letter by letter.

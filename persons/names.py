@@ -12,6 +12,8 @@ import string
 from collections import Counter
 from dataclasses import dataclass
 
+from rapidfuzz.distance import OSA
+
 # What separates words in a name key; the same pattern splits PersonName.words in SQL.
 WORD_SEPARATOR = r"[^[:alnum:]]+"
 _WORD = re.compile(r"[^\W_]+")
@@ -52,22 +54,9 @@ def one_letter_away(word: str) -> set[str]:
 def letters_to_change(typed: str, recorded: str, at_most: int) -> int:
     """The optimal string alignment distance (insertions, deletions, replacements and swaps
     of two neighbouring letters, each counting one), or ``at_most + 1`` as soon as it is
-    sure to exceed ``at_most``: most pairs of a pool are far apart, and stop early."""
-    if abs(len(typed) - len(recorded)) > at_most:
-        return at_most + 1
-    previous2: list[int] = []
-    previous = list(range(len(recorded) + 1))
-    for i, a in enumerate(typed, 1):
-        current = [i]
-        for j, b in enumerate(recorded, 1):
-            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b))
-            if i > 1 and j > 1 and a == recorded[j - 2] and typed[i - 2] == b:
-                cost = min(cost, previous2[j - 2] + 1)
-            current.append(cost)
-        if min(current) > at_most:
-            return at_most + 1
-        previous2, previous = previous, current
-    return min(previous[-1], at_most + 1)
+    sure to exceed ``at_most``: most pairs of a pool are far apart, and stop early. Counted
+    in C (RapidFuzz): a pool of names asks for hundreds of pairs a match."""
+    return OSA.distance(typed, recorded, score_cutoff=at_most)
 
 
 def _spelling_of(other: str, word: str) -> bool:

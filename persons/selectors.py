@@ -5,12 +5,14 @@ with its reason ("same passport number", "name 92% similar", "same year of birth
 """
 
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, TrigramSimilarity, TrigramWordSimilarity
 from django.db import connection, transaction
-from django.db.models import Func, Prefetch, Q, QuerySet, Value
+from django.db.models import Func, Prefetch, Q, QuerySet, TextField, Value
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -38,6 +40,10 @@ from .services import DEDUPLICATIONS
 # persons; a name with one mistake stays above it (see bench/README.md).
 MATCH_LIMIT = 10
 NAME_THRESHOLD = 0.6
+# The threshold of the first, cheaper look (see _closest_names): at 0.8 the trigram index
+# lets a few dozen names through where 0.6 lets hundreds or thousands, whose similarity
+# PostgreSQL computes one by one.
+NAME_THRESHOLD_FIRST = 0.8
 # How many distinct names the first step of a name match keeps (see _closest_names), and
 # how many each of its two indexes proposes before they are ranked letter by letter.
 NAME_CANDIDATES = 30
@@ -252,33 +258,50 @@ def _score_person(person: Person, probe: Probe, name: Likeness | None) -> Candid
     )
 
 
+@contextmanager
+def _rolled_back():
+    """A cursor in a transaction of its own, or a savepoint inside the caller's, rolled back at
+    the end: for reads that change settings with ``set_config(..., true)``, which would
+    otherwise last to the end of the caller's transaction, savepoint or not."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        yield cursor
+        transaction.set_rollback(True)
+
+
 def _closest_names(user, name: str) -> tuple[list[str], dict[str, Likeness]]:
     """The words of ``name`` as name keys hold them, and the NAME_CANDIDATES distinct names
-    of PersonName closest to it, letter by letter.
+    of PersonName closest to it, letter by letter (persons.names.likeness).
 
     The pool comes from two indexes in one query: the NAME_POOL names most similar by
-    trigrams (word similarity above the threshold, set for this transaction), and, for a
-    name of several words, the names holding every typed word but one and, for that one, a
-    word one letter away from it (the words' GIN index), which trigrams miss when the typo
-    is in a short word. The pool is then ranked by persons.names.likeness."""
-    with transaction.atomic(), connection.cursor() as cursor:
+    trigrams, and, for a name of several words, the names holding every typed word but one
+    and, for that one, a word one letter away from it (the words' GIN index), which trigrams
+    miss when the typo is in a short word. Trigrams are first asked with a high threshold
+    (NAME_THRESHOLD_FIRST): most of the query's time went into computing the similarity of
+    the rows a low one lets through. Only when that pool holds no name one letter away (a
+    typo across two words, two typos, a word left out) are they asked again with
+    NAME_THRESHOLD."""
+    with _rolled_back() as cursor:
         # The planner prices a GIN scan by the entries asked for, and the words one letter
         # away are hundreds: left to itself it reads the whole table (300 ms instead of 5).
         cursor.execute(
             "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true), "
             "set_config('enable_seqscan', 'off', true), "
             "regexp_split_to_array(ncen_unaccent(lower(%s)), %s)",
-            [str(NAME_THRESHOLD), name, WORD_SEPARATOR],
+            [str(NAME_THRESHOLD_FIRST), name, WORD_SEPARATOR],
         )
         typed = [word for word in cursor.fetchone()[2] if word]
         if not typed:
             return typed, {}
         names = PersonName.objects.visible_to(user).annotate(similarity=_name_similarity(name))
-        pool = (
-            names.filter(name_key__trigram_word_similar=_name_key(name))
-            .order_by("-similarity", "name_key")
-            .values_list("name_key", flat=True)[:NAME_POOL]
-        )
+
+        def by_trigrams():
+            return (
+                names.filter(name_key__trigram_word_similar=_name_key(name))
+                .order_by("-similarity", "name_key")
+                .values_list("name_key", flat=True)[:NAME_POOL]
+            )
+
+        pool = by_trigrams()
         if len(typed) > 1:
             # One branch a word: as one OR, the planner gave up the words' index for a walk
             # of every name of the administration (120 ms instead of a few).
@@ -286,7 +309,11 @@ def _closest_names(user, name: str) -> tuple[list[str], dict[str, Likeness]]:
                 *(
                     names.filter(
                         words__contains=typed[:i] + typed[i + 1 :],
-                        words__overlap=sorted(one_letter_away(word)),
+                        # One array value: as a list, Django makes an expression of each of
+                        # the hundreds of words, which cost more than the query.
+                        words__overlap=Value(
+                            sorted(one_letter_away(word)), output_field=ArrayField(TextField())
+                        ),
                     )
                     .order_by("-similarity", "name_key")
                     .values_list("name_key", flat=True)[:NAME_POOL]
@@ -294,22 +321,31 @@ def _closest_names(user, name: str) -> tuple[list[str], dict[str, Likeness]]:
                 )
             )
         found = {key: likeness(typed, key) for key in pool}
+        if not any(found[key].letters_different in (0, 1) for key in found):
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+                [str(NAME_THRESHOLD)],
+            )
+            found |= {key: likeness(typed, key) for key in by_trigrams()}
     closest = sorted(found, key=lambda key: (-found[key].similarity, key))[:NAME_CANDIDATES]
     return typed, {key: found[key] for key in closest}
 
 
 def _persons_by_name(
-    visible: QuerySet[Person], user, probe: Probe, limit: int, also: set[int]
-) -> dict[int, Likeness]:
-    """The ``limit`` persons whose names are closest to the probe's, birth and nationality
-    breaking ties, and the persons ``also`` (found by a document or a phone): {id: likeness}.
+    visible: QuerySet[Person], user, probe: Probe, limit: int
+) -> tuple[list[str], dict[int, Likeness]]:
+    """The typed words, and the ``limit`` persons whose names are closest to the probe's,
+    birth and nationality breaking ties: {id: likeness}.
 
     Two steps: the closest distinct names first (PersonName, small enough to stay in memory,
     see _closest_names), then the persons bearing them (an index on the name key), ranked as
     the score will rank them."""
     typed, names = _closest_names(user, probe.name.strip())
-    bearers = visible.filter(name_key__in=names).values_list(
-        "pk", "name_key", "birth_date", "birth_year", "nationalities"
+    # Unordered: ranked below, the id breaking ties (the persons' default order is a sort).
+    bearers = (
+        visible.filter(name_key__in=names)
+        .order_by()
+        .values_list("pk", "name_key", "birth_date", "birth_year", "nationalities")
     )
 
     def rank(row):
@@ -321,12 +357,7 @@ def _persons_by_name(
         return (-(round(SCORE_NAME * similarity) + agreement), -similarity, pk)
 
     found = {row[0]: names[row[1]] for row in sorted(bearers, key=rank)[:limit]} if names else {}
-    if typed and also - set(found):
-        found |= {
-            pk: likeness(typed, key)
-            for pk, key in visible.filter(pk__in=also - set(found)).values_list("pk", "name_key")
-        }
-    return found
+    return typed, found
 
 
 def person_match(*, user, probe: Probe, limit: int = MATCH_LIMIT, exclude=()) -> list[Candidate]:
@@ -349,12 +380,15 @@ def person_match(*, user, probe: Probe, limit: int = MATCH_LIMIT, exclude=()) ->
                 "pk", flat=True
             )[:limit]
         )
-    names = {}
+    typed, names = [], {}
     if probe.name.strip():
-        names = _persons_by_name(visible, user, probe, limit * 3, also=ids)
+        typed, names = _persons_by_name(visible, user, probe, limit * 3)
     ids |= set(names)
-    persons = visible.filter(pk__in=ids).prefetch_related("documents")
-    candidates = [_score_person(p, probe, names.get(p.pk)) for p in persons]
+    persons = visible.filter(pk__in=ids).order_by().prefetch_related("documents")
+    # Those found by a document or a phone alone are compared with the typed name too.
+    candidates = [
+        _score_person(p, probe, names.get(p.pk) or likeness(typed, p.name_key)) for p in persons
+    ]
     candidates.sort(key=lambda c: (-c.score, -c.similarity, c.record.pk))
     return candidates[:limit]
 
@@ -404,25 +438,28 @@ def business_match(*, user, name: str, identifier: str = "", limit: int = MATCH_
                 "pk", "merged_into_id"
             )
         }
-    similarity = {}
+    records, similarity = {}, {}
     if name.strip():
-        with transaction.atomic(), connection.cursor() as cursor:
+        with _rolled_back() as cursor:
             cursor.execute(
                 "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
                 [str(NAME_THRESHOLD)],
             )
-            similarity = dict(
+            for business in (
                 visible.current()
                 .filter(Q(name_key__trigram_word_similar=_name_key(name)) | Q(pk__in=exact))
                 .annotate(similarity=_name_similarity(name.strip()))
-                .order_by("-similarity", "pk")
-                .values_list("pk", "similarity")[: limit * 3]
-            )
+                .order_by("-similarity", "pk")[: limit * 3]
+            ):
+                records[business.pk] = business
+                similarity[business.pk] = business.similarity
+    if exact - set(records):
+        records |= {
+            business.pk: business for business in visible.filter(pk__in=exact - set(records))
+        }
     candidates = [
-        _score_business(
-            business, {key} if business.pk in exact else set(), similarity.get(business.pk, 0.0)
-        )
-        for business in visible.filter(pk__in=exact | set(similarity))
+        _score_business(business, {key} if pk in exact else set(), similarity.get(pk, 0.0))
+        for pk, business in records.items()
     ]
     candidates.sort(key=lambda c: (-c.score, -c.similarity, c.record.pk))
     return candidates[:limit]

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.db import connection, transaction
 
 from persons.selectors import Probe, person_match
 
@@ -190,3 +191,61 @@ def test_the_match_endpoint_says_one_letter_different(fj_officer, namesakes):
 
 def test_names_one_letter_away_are_not_proposed_to_another_administration(ws_officer, namesakes):
     assert person_match(user=ws_officer, probe=Probe(name="Cnhen Na")) == []
+
+
+def _session_settings() -> tuple[str, str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('pg_trgm.word_similarity_threshold'), "
+            "current_setting('enable_seqscan'), current_setting('pg_trgm.similarity_threshold')"
+        )
+        return cursor.fetchone()
+
+
+def test_the_match_s_settings_do_not_outlive_it_in_the_caller_s_transaction(fj_officer, namesakes):
+    from persons.selectors import business_match
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', true), "
+            "set_config('enable_seqscan', 'on', true)"
+        )
+        before = _session_settings()
+        # Found by words, by trigrams at 0.8, by trigrams asked again at 0.6 (two typos).
+        for name in ["Cnhen Na", "Chen", "Aiag Malia Aimoa"]:
+            assert person_match(user=fj_officer, probe=Probe(name=name))
+            assert _session_settings() == before
+        business_match(user=fj_officer, name="Lautoka Freight")
+        assert _session_settings() == before
+
+
+def test_the_first_look_ranks_generated_names_as_the_whole_pool_does(fj_officer, monkeypatch):
+    """Trigrams asked at NAME_THRESHOLD_FIRST, and at NAME_THRESHOLD only when that finds no
+    name one letter away, propose the same first candidates, in the same order, as asking at
+    NAME_THRESHOLD outright (what the match did before), for generated names (namesakes,
+    aliases, families sharing words) typed with one mistake of either kind."""
+    import random
+
+    from persons import selectors
+    from persons.generate import PersonMaker, misspell
+
+    rng = random.Random(11)
+    maker = PersonMaker(rng, date(2026, 1, 1))
+    people = [maker.person(serial) for serial in range(200)]
+    for person in people:
+        make_person(by=fj_officer, full_name=person["full"], aliases=person["aliases"])
+    typed = []
+    for person in people[:60]:
+        typed.append(misspell(rng, person["full"]))
+        i = rng.randrange(len(person["full"]))
+        typed.append(person["full"][:i] + person["full"][i + 1 :])  # any letter, or a space
+
+    def first_three(name):
+        return [c.record.pk for c in person_match(user=fj_officer, probe=Probe(name=name))[:3]]
+
+    fast = [first_three(name) for name in typed]
+    monkeypatch.setattr(selectors, "NAME_THRESHOLD_FIRST", selectors.NAME_THRESHOLD)
+    whole = [first_three(name) for name in typed]
+    # The same candidates in the same order; the whole pool may add a namesake after them
+    # (a name two letters or a word away, which the first look at 0.8 leaves out).
+    assert [candidates[: len(first)] for candidates, first in zip(whole, fast, strict=True)] == fast

@@ -1,5 +1,7 @@
 """Names compared letter by letter, word by word (persons.names)."""
 
+import random
+
 from persons.names import letters_to_change, likeness, one_letter_away, words
 
 
@@ -17,6 +19,35 @@ def test_counting_stops_once_the_letters_exceed_the_bound():
     assert letters_to_change("kengakoro", "lomani", 2) == 3
     assert letters_to_change("kengakoro", "kengakorosi", 1) == 2
     assert letters_to_change("aiag", "aiga", 1) == 1
+
+
+def _optimal_string_alignment(a: str, b: str) -> int:
+    """The distance as the textbook's table gives it, every cell filled."""
+    table = [[i + j if not i * j else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            table[i][j] = min(
+                table[i - 1][j] + 1,
+                table[i][j - 1] + 1,
+                table[i - 1][j - 1] + (a[i - 1] != b[j - 1]),
+            )
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+    return table[-1][-1]
+
+
+def test_the_letters_counted_are_the_textbook_distance_capped_at_the_bound():
+    rng = random.Random(4)
+    letters = "aeiklmnost"
+    for _ in range(3000):
+        a = "".join(rng.choice(letters) for _ in range(rng.randrange(0, 9)))
+        b = "".join(rng.choice(letters) for _ in range(rng.randrange(0, 9)))
+        if rng.random() < 0.5 and a:
+            # Two neighbours swapped (or the last letter moved): the swaps must count one.
+            i = rng.randrange(len(a))
+            b = a[:i] + a[i + 1 : i + 2] + a[i] + a[i + 2 :]
+        bound = rng.randrange(0, 6)
+        assert letters_to_change(a, b, bound) == min(_optimal_string_alignment(a, b), bound + 1)
 
 
 def test_the_words_one_letter_away_are_those_one_typo_makes():

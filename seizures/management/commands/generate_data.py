@@ -2221,7 +2221,12 @@ class Command(BaseCommand):
             )
         command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         with connection.cursor() as cursor:
-            cursor.execute(f"{command} persons_person, persons_identitydocument, persons_business")
+            # The distinct names too: without statistics the planner walks every name of the
+            # administration for each branch of the match (800 ms instead of a few).
+            cursor.execute(
+                f"{command} persons_person, persons_personname, persons_identitydocument, "
+                "persons_business"
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {options['persons']:,} persons and {options['businesses']:,} "

@@ -599,6 +599,8 @@ class _RowReader:
             for name in {_normalise(n) for n in (code.code, code.label, code.label_fr)} - {""}:
                 self.codes.setdefault((code.list, name), []).append(code)
         self.countries: dict[str, str | _Refused] = {}
+        self.moments: dict[str, datetime | _Refused] = {}
+        self.numbers: dict[tuple[str, str], Decimal | _Refused] = {}
         self.offices = {}
         for office in core_selectors.office_choices(user=by):
             self.offices[_normalise(office.code)] = office
@@ -699,15 +701,7 @@ class _RowReader:
 
     def country(self, text: str) -> str:
         # Names are looked up by scanning every country's translated name: once per text.
-        if text not in self.countries:
-            try:
-                self.countries[text] = self._country(text)
-            except _Refused as refused:
-                self.countries[text] = refused
-        found = self.countries[text]
-        if isinstance(found, _Refused):
-            raise found
-        return found
+        return self._once(self.countries, text, lambda: self._country(text))
 
     def _country(self, text: str) -> str:
         code = ""
@@ -722,6 +716,12 @@ class _RowReader:
         return code
 
     def moment(self, value) -> datetime:
+        if not isinstance(value, str):
+            return self._moment(value)
+        # Parsing tries each format in turn: once per distinct text.
+        return self._once(self.moments, value, lambda: self._moment(value))
+
+    def _moment(self, value) -> datetime:
         if isinstance(value, datetime):
             naive = value
         elif isinstance(value, date):
@@ -741,6 +741,24 @@ class _RowReader:
         return timezone.make_aware(naive, self.time_zone)
 
     def number(self, value, text: str, key: str) -> Decimal:
+        if not isinstance(value, str):
+            return self._number(value, text, key)
+        return self._once(self.numbers, (key, text), lambda: self._number(value, text, key))
+
+    @staticmethod
+    def _once(cache: dict, key, read: Callable[[], object]):
+        """read() once per key, its refusal included: files repeat their values."""
+        if key not in cache:
+            try:
+                cache[key] = read()
+            except _Refused as refused:
+                cache[key] = refused
+        found = cache[key]
+        if isinstance(found, _Refused):
+            raise found
+        return found
+
+    def _number(self, value, text: str, key: str) -> Decimal:
         if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
             number = Decimal(str(value))
         else:

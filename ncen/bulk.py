@@ -62,18 +62,19 @@ def _rows(instances: list[Model], fields):
     rows repeat their codes, keys, flags and empty texts: each distinct value of a field is
     prepared once."""
     prepared: dict = {}
-    # Fields whose value is the attribute as it is (most: not auto_now, no descriptor).
-    plain = [type(field).pre_save is Field.pre_save for field in fields]
+    # (position, field, attname, whether its value is the attribute as it is: most fields,
+    # not auto_now ones nor those whose descriptor makes an object of the value).
+    specs = [
+        (position, field, field.attname, type(field).pre_save is Field.pre_save)
+        for position, field in enumerate(fields)
+    ]
     for instance in instances:
         row = [instance.pk]
-        for field, is_plain in zip(fields, plain, strict=True):
-            if is_plain:
-                value = getattr(instance, field.attname)
-            else:
-                value = field.pre_save(instance, add=True)
+        for position, field, attname, plain in specs:
+            value = getattr(instance, attname) if plain else field.pre_save(instance, add=True)
             if isinstance(value, DatabaseDefault):
                 value = _database_default(field, instance)
-            key = (field, type(value), value)
+            key = (position, type(value), value)
             try:
                 row.append(prepared[key])
             except TypeError:  # a list, a dict: prepared each time

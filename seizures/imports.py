@@ -155,6 +155,8 @@ COLUMNS = (
     Column("cites_appendix", gettext_lazy("CITES appendix"), "item"),
 )
 COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
+SEIZURE_COLUMNS = [column for column in COLUMNS if column.level == "seizure"]
+ITEM_COLUMNS = [column.key for column in COLUMNS if column.level == "item"]
 SEIZURE_CODE_LISTS = {
     "location_type": CodeList.LOCATION_TYPE,
     "procedure": CodeList.CUSTOMS_PROCEDURE,
@@ -472,15 +474,14 @@ def _parse(*, by, sheet: Sheet) -> tuple[Checked, set[tuple[int, str]]]:
         case_key = _text(raw.get("case")) or f"#{number}"
         planned = cases.setdefault(case_key, PlannedSeizure(case_key=case_key, rows=[]))
         planned.rows.append(number)
-        for column in COLUMNS:
-            if column.level != "seizure":
-                continue
+        for column in SEIZURE_COLUMNS:
             value = raw.get(column.key)
-            if not _text(value):
+            text = _text(value)
+            if not text:
                 continue
             if column.key in planned.value_rows:
                 first = planned.value_rows[column.key]
-                if _text(value) != planned.value_texts[column.key]:
+                if text != planned.value_texts[column.key]:
                     errors.append(
                         RowError(
                             number,
@@ -493,7 +494,7 @@ def _parse(*, by, sheet: Sheet) -> tuple[Checked, set[tuple[int, str]]]:
                         )
                     )
                 continue
-            planned.value_texts[column.key] = _text(value)
+            planned.value_texts[column.key] = text
             planned.value_rows[column.key] = number
             try:
                 planned.values[column.key] = reader.seizure_value(column.key, value)
@@ -637,7 +638,7 @@ class _RowReader:
 
     def item(self, number: int, raw: dict) -> tuple[dict | None, list[RowError]]:
         """The row's item, or why it cannot be read, by column."""
-        texts = {c.key: _text(raw.get(c.key)) for c in COLUMNS if c.level == "item"}
+        texts = {key: _text(raw.get(key)) for key in ITEM_COLUMNS}
         problems: dict[str, str] = {}
         for key in ("commodity", "quantity"):
             if not texts[key]:

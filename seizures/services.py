@@ -5,6 +5,7 @@ import hashlib
 import os
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -612,19 +613,27 @@ def seizure_create_many(
     if not seizures:
         return []
     _give_references(seizures, year=timezone.localdate().year)
-    for start in range(0, len(seizures), CREATE_MANY_CHUNK):
-        chunk = seizures[start : start + CREATE_MANY_CHUNK]
-        children = _insert_many(chunk, records[start : start + CREATE_MANY_CHUNK])
-        audit.record_many(
-            action=Action.SEIZURE_CREATED,
-            actor=by,
-            changes=[
+    chunks = [
+        (seizures[start : start + CREATE_MANY_CHUNK], records[start : start + CREATE_MANY_CHUNK])
+        for start in range(0, len(seizures), CREATE_MANY_CHUNK)
+    ]
+    upcoming = _new_children(*chunks[0])
+    saved = 0
+    for index, (chunk, _records) in enumerate(chunks):
+        children, upcoming = upcoming, []
+        with _inserting(chunk, children):
+            # Made while PostgreSQL inserts the chunk and counts it, since they need no
+            # query: the chunk's audit snapshots and the next chunk's items and offences.
+            changes = [
                 audit.Change(target=seizure, after=_snapshot(seizure, items, offences))
                 for seizure, (items, offences) in zip(chunk, children, strict=True)
-            ],
-        )
+            ]
+            if index + 1 < len(chunks):
+                upcoming = _new_children(*chunks[index + 1])
+        audit.record_many(action=Action.SEIZURE_CREATED, actor=by, changes=changes)
+        saved += len(chunk)
         if progress is not None:
-            progress(start + len(chunk), len(seizures))
+            progress(saved, len(seizures))
     return seizures
 
 
@@ -727,43 +736,53 @@ def _bump(*, by, locked: Seizure) -> None:
         _notify_supervisors(seizure=locked, by=by)
 
 
-def _insert_many(
+def _new_children(
     seizures: list[Seizure], records: list[NewSeizure]
 ) -> list[tuple[list[Item], list[Offence]]]:
-    """Insert new seizures with their items and offences, by COPY, and the columns
-    _refresh_derived would compute written with the rows rather than by a second write of
-    each (which costs as much as the insert): the route and commodities as it computes them,
-    the search vector by the same SQL from the items, inserted first (the seizure's foreign
-    key is checked at commit). The seizures go through a staging table for that. Returns
-    each seizure's items and offences as written."""
-    children = [
+    """Each new seizure's items and offences, unsaved, and the seizure's route and
+    commodities as _refresh_derived computes them."""
+    for seizure, record in zip(seizures, records, strict=True):
+        seizure.route_countries, seizure.commodity_ids = _route_and_commodities(
+            seizure, [item["commodity"] for item in record.items]
+        )
+    return [
         (_new_items(seizure, record.items), _new_offences(seizure, record.offences or []))
         for seizure, record in zip(seizures, records, strict=True)
     ]
+
+
+@contextmanager
+def _inserting(seizures: list[Seizure], children: list[tuple[list[Item], list[Offence]]]):
+    """Insert new seizures with their items and offences, by COPY, and the columns
+    _refresh_derived would compute written with the rows rather than by a second write of
+    each (which costs as much as the insert): the search vector by the same SQL from the
+    items, inserted first (the seizure's foreign key is checked at commit). The seizures go
+    through a staging table for that; their INSERT, the longest step (the table's indexes
+    and the rollup's trigger), is sent in pipeline mode: the caller's block runs while
+    PostgreSQL works, and leaving it waits for the INSERT. The block must not query."""
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMPORARY TABLE seizures_new (LIKE seizures_seizure INCLUDING DEFAULTS) "
             "ON COMMIT DROP"
         )
-        for seizure, record in zip(seizures, records, strict=True):
-            seizure.route_countries, seizure.commodity_ids = _route_and_commodities(
-                seizure, [item["commodity"] for item in record.items]
-            )
         copy_insert(seizures, table="seizures_new")
         copy_insert([item for items, _offences in children for item in items])
         copy_insert([offence for _items, offences in children for offence in offences])
-        columns = ", ".join(
-            connection.ops.quote_name(field.column)
-            for field in Seizure._meta.concrete_fields
-            if field.name != "search_vector"
-        )
+    columns = ", ".join(
+        connection.ops.quote_name(field.column)
+        for field in Seizure._meta.concrete_fields
+        if field.name != "search_vector"
+    )
+    pg = connection.connection
+    # Errors as Django's cursor raises them (IntegrityError ...), since this one is psycopg's.
+    with connection.wrap_database_errors, pg.pipeline(), pg.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO seizures_seizure ({columns}, search_vector) "  # noqa: S608 - constant SQL
             f"SELECT {columns}, {SEARCH_VECTOR_SQL.format(items_text=ITEMS_TEXT_SQL)} "
             "FROM seizures_new AS s ORDER BY s.id"
         )
         cursor.execute("DROP TABLE seizures_new")
-    return children
+        yield
 
 
 # --- The workflow: submit, return, approve, withdraw ------------------------------------------

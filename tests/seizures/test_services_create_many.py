@@ -312,3 +312,34 @@ def test_the_checked_seizures_hold_what_seizure_check_cleans(fj_officer):
     # Values cleaned once per value are not shared between seizures.
     checked[0].transit_countries.append("XX")
     assert checked[3].transit_countries == records[3].values["transit_countries"]
+
+
+def test_an_insert_refused_by_postgresql_in_pipeline_mode_raises_and_saves_nothing(fj_officer):
+    from django.db import IntegrityError, transaction
+
+    first = make_seizure(by=fj_officer)
+    # The counter set back: the next number is the first seizure's, which the table refuses.
+    ReferenceCounter.objects.filter(administration=fj_officer.administration).update(
+        last_number=first.reference_number - 1
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        services.seizure_create_many(
+            by=fj_officer, records=[_record(fj_officer, number) for number in range(3)]
+        )
+    assert list(Seizure.objects.values_list("pk", flat=True)) == [first.pk]
+    assert AuditEntry.objects.filter(action=Action.SEIZURE_CREATED).count() == 1
+
+
+def test_a_failure_while_the_insert_runs_takes_everything_back(fj_officer, monkeypatch):
+    from django.db import transaction
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("snapshot")
+
+    monkeypatch.setattr(services, "_snapshot", fail)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.seizure_create_many(
+            by=fj_officer, records=[_record(fj_officer, number) for number in range(3)]
+        )
+    assert not Seizure.objects.exists()
+    assert not AuditEntry.objects.filter(action=Action.SEIZURE_CREATED).exists()

@@ -457,10 +457,13 @@ class _Related:
             self._clean_field(seizure, field, errors)
         try:
             seizure.clean()
-            if self.unique:
-                seizure.validate_unique(exclude={*SET_BY_THE_SERVICE, "uuid", *errors})
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        if self.unique:
+            try:
+                seizure.validate_unique(exclude={*SET_BY_THE_SERVICE, "uuid", *errors})
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
         for name in RELATED_FIELDS:
             self._check_related(seizure, name, errors)
         for constraint in self.constraints:
@@ -488,7 +491,7 @@ class _Related:
         except KeyError:
             cleaned, messages = self.cleaned[key] = self._clean(field, raw, seizure)
         if messages is not None:
-            errors[field.name] = messages
+            errors[field.name] = list(messages)  # the remembered list stays as it is
         else:
             setattr(seizure, field.attname, list(cleaned) if isinstance(cleaned, list) else cleaned)
 

@@ -119,8 +119,27 @@ class _Encoder(DjangoJSONEncoder):
         return super().default(o)
 
 
+_ENCODER = _Encoder()
+
+
 def _as_json(value):
-    return json.loads(json.dumps(value, cls=_Encoder))
+    """What json.loads(json.dumps(value, cls=_Encoder)) gives, without writing the text:
+    the encoder's own order of checks, its default() for other objects."""
+    if isinstance(value, str):
+        return str.__str__(value)
+    if value is None or value is True or value is False:
+        return value
+    if isinstance(value, int):
+        return int.__int__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    if isinstance(value, list | tuple):
+        return [_as_json(item) for item in value]
+    if isinstance(value, dict):
+        if not all(type(key) is str for key in value):
+            return json.loads(json.dumps(value, cls=_Encoder))  # keys json turns into text
+        return {key: _as_json(item) for key, item in value.items()}
+    return _as_json(_ENCODER.default(value))
 
 
 def _content(entry: AuditEntry) -> dict:
@@ -204,13 +223,7 @@ def record_many(
     documents = [_as_json(value) for change in changes for value in (change.before, change.after)]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-        # Store what PostgreSQL will give back, so the hash can be recomputed from the row.
-        cursor.execute(
-            "SELECT value::text FROM jsonb_array_elements(%s) WITH ORDINALITY AS t(value, n) "
-            "ORDER BY n",
-            [Jsonb(documents)],
-        )
-        stored = [json.loads(value) for (value,) in cursor.fetchall()]
+        stored = _as_stored(cursor, documents)
         last = AuditEntry.objects.order_by("-sequence").values("sequence", "entry_hash").first()
         sequence = last["sequence"] if last else 0
         previous_hash = last["entry_hash"] if last else GENESIS_HASH
@@ -241,6 +254,33 @@ def record_many(
             entries.append(entry)
         copy_insert(entries)
     return entries
+
+
+def _as_stored(cursor, documents: list) -> list:
+    """The documents as PostgreSQL will give them back, so that the hash can be recomputed
+    from the row. jsonb keeps text, integers, true, false and null as they are, but writes
+    a number with a fraction or an exponent as a numeric (1e3 comes back as 1000): only
+    documents holding such numbers are sent to it to see."""
+    with_floats = [index for index, document in enumerate(documents) if _has_float(document)]
+    if not with_floats:
+        return documents
+    cursor.execute(
+        "SELECT value::text FROM jsonb_array_elements(%s) WITH ORDINALITY AS t(value, n) "
+        "ORDER BY n",
+        [Jsonb([documents[index] for index in with_floats])],
+    )
+    stored = list(documents)
+    for index, (value,) in zip(with_floats, cursor.fetchall(), strict=True):
+        stored[index] = json.loads(value)
+    return stored
+
+
+def _has_float(value) -> bool:
+    if isinstance(value, dict):
+        return any(_has_float(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_has_float(item) for item in value)
+    return isinstance(value, float)
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ which PostgreSQL turns into rows of the table itself.
 import json
 import uuid
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Model, Value
+from django.db.models import DecimalField, Field, Model, Value
 from django.db.models.expressions import DatabaseDefault
 
 
@@ -40,25 +41,59 @@ def copy_insert(instances: list[Model], *, table: str | None = None) -> None:
         with cursor.cursor.copy(
             f"COPY {quote(table or meta.db_table)} ({columns}) FROM STDIN"
         ) as copy:
-            for instance in instances:
-                copy.write_row([instance.pk, *(_prepared(field, instance) for field in fields)])
+            for row in _rows(instances, fields):
+                copy.write_row(row)
+    # The values PostgreSQL keeps, as a read of the rows would give them: a numeric column
+    # rounds to its scale (half away from zero, as PostgreSQL rounds).
+    numeric = [f for f in fields if isinstance(f, DecimalField) and f.decimal_places is not None]
     for instance in instances:
         instance._state.adding = False
         instance._state.db = connection.alias
+        for field in numeric:
+            value = getattr(instance, field.attname)
+            if isinstance(value, Decimal):
+                scale = Decimal(1).scaleb(-field.decimal_places)
+                setattr(instance, field.attname, value.quantize(scale, rounding=ROUND_HALF_UP))
 
 
-def _prepared(field, instance):
-    """The value bulk_create would send for the field (auto_now fields are set here)."""
-    value = field.pre_save(instance, add=True)
-    if isinstance(value, DatabaseDefault):
-        # A constant default is written as it is; an expression would need the INSERT.
-        value = field.db_default
-        if isinstance(value, Value):
-            value = value.value
-        elif hasattr(value, "resolve_expression"):
-            raise ValueError(f"{field} has a database default COPY cannot give")
-        setattr(instance, field.attname, value)
-    return field.get_db_prep_save(value, connection)
+def _rows(instances: list[Model], fields):
+    """Each instance's primary key and the values bulk_create would send for ``fields``
+    (auto_now fields are set here). A field prepares a value the same way every time, and
+    rows repeat their codes, keys, flags and empty texts: each distinct value of a field is
+    prepared once."""
+    prepared: dict = {}
+    # (position, field, attname, whether its value is the attribute as it is: most fields,
+    # not auto_now ones nor those whose descriptor makes an object of the value).
+    specs = [
+        (position, field, field.attname, type(field).pre_save is Field.pre_save)
+        for position, field in enumerate(fields)
+    ]
+    for instance in instances:
+        row = [instance.pk]
+        for position, field, attname, plain in specs:
+            value = getattr(instance, attname) if plain else field.pre_save(instance, add=True)
+            if isinstance(value, DatabaseDefault):
+                value = _database_default(field, instance)
+            key = (position, type(value), value)
+            try:
+                row.append(prepared[key])
+            except TypeError:  # a list, a dict: prepared each time
+                row.append(field.get_db_prep_save(value, connection))
+            except KeyError:
+                prepared[key] = field.get_db_prep_save(value, connection)
+                row.append(prepared[key])
+        yield row
+
+
+def _database_default(field, instance):
+    """A constant default is written as it is; an expression would need the INSERT."""
+    value = field.db_default
+    if isinstance(value, Value):
+        value = value.value
+    elif hasattr(value, "resolve_expression"):
+        raise ValueError(f"{field} has a database default COPY cannot give")
+    setattr(instance, field.attname, value)
+    return value
 
 
 class JsonText(bytes):

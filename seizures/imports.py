@@ -155,6 +155,8 @@ COLUMNS = (
     Column("cites_appendix", gettext_lazy("CITES appendix"), "item"),
 )
 COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
+SEIZURE_COLUMNS = [column for column in COLUMNS if column.level == "seizure"]
+ITEM_COLUMNS = [column.key for column in COLUMNS if column.level == "item"]
 SEIZURE_CODE_LISTS = {
     "location_type": CodeList.LOCATION_TYPE,
     "procedure": CodeList.CUSTOMS_PROCEDURE,
@@ -472,15 +474,14 @@ def _parse(*, by, sheet: Sheet) -> tuple[Checked, set[tuple[int, str]]]:
         case_key = _text(raw.get("case")) or f"#{number}"
         planned = cases.setdefault(case_key, PlannedSeizure(case_key=case_key, rows=[]))
         planned.rows.append(number)
-        for column in COLUMNS:
-            if column.level != "seizure":
-                continue
+        for column in SEIZURE_COLUMNS:
             value = raw.get(column.key)
-            if not _text(value):
+            text = _text(value)
+            if not text:
                 continue
             if column.key in planned.value_rows:
                 first = planned.value_rows[column.key]
-                if _text(value) != planned.value_texts[column.key]:
+                if text != planned.value_texts[column.key]:
                     errors.append(
                         RowError(
                             number,
@@ -493,7 +494,7 @@ def _parse(*, by, sheet: Sheet) -> tuple[Checked, set[tuple[int, str]]]:
                         )
                     )
                 continue
-            planned.value_texts[column.key] = _text(value)
+            planned.value_texts[column.key] = text
             planned.value_rows[column.key] = number
             try:
                 planned.values[column.key] = reader.seizure_value(column.key, value)
@@ -599,6 +600,8 @@ class _RowReader:
             for name in {_normalise(n) for n in (code.code, code.label, code.label_fr)} - {""}:
                 self.codes.setdefault((code.list, name), []).append(code)
         self.countries: dict[str, str | _Refused] = {}
+        self.moments: dict[str, datetime | _Refused] = {}
+        self.numbers: dict[tuple[str, str], Decimal | _Refused] = {}
         self.offices = {}
         for office in core_selectors.office_choices(user=by):
             self.offices[_normalise(office.code)] = office
@@ -635,7 +638,7 @@ class _RowReader:
 
     def item(self, number: int, raw: dict) -> tuple[dict | None, list[RowError]]:
         """The row's item, or why it cannot be read, by column."""
-        texts = {c.key: _text(raw.get(c.key)) for c in COLUMNS if c.level == "item"}
+        texts = {key: _text(raw.get(key)) for key in ITEM_COLUMNS}
         problems: dict[str, str] = {}
         for key in ("commodity", "quantity"):
             if not texts[key]:
@@ -699,15 +702,7 @@ class _RowReader:
 
     def country(self, text: str) -> str:
         # Names are looked up by scanning every country's translated name: once per text.
-        if text not in self.countries:
-            try:
-                self.countries[text] = self._country(text)
-            except _Refused as refused:
-                self.countries[text] = refused
-        found = self.countries[text]
-        if isinstance(found, _Refused):
-            raise found
-        return found
+        return self._once(self.countries, text, lambda: self._country(text))
 
     def _country(self, text: str) -> str:
         code = ""
@@ -722,6 +717,12 @@ class _RowReader:
         return code
 
     def moment(self, value) -> datetime:
+        if not isinstance(value, str):
+            return self._moment(value)
+        # Parsing tries each format in turn: once per distinct text.
+        return self._once(self.moments, value, lambda: self._moment(value))
+
+    def _moment(self, value) -> datetime:
         if isinstance(value, datetime):
             naive = value
         elif isinstance(value, date):
@@ -741,6 +742,24 @@ class _RowReader:
         return timezone.make_aware(naive, self.time_zone)
 
     def number(self, value, text: str, key: str) -> Decimal:
+        if not isinstance(value, str):
+            return self._number(value, text, key)
+        return self._once(self.numbers, (key, text), lambda: self._number(value, text, key))
+
+    @staticmethod
+    def _once(cache: dict, key, read: Callable[[], object]):
+        """read() once per key, its refusal included: files repeat their values."""
+        if key not in cache:
+            try:
+                cache[key] = read()
+            except _Refused as refused:
+                cache[key] = refused
+        found = cache[key]
+        if isinstance(found, _Refused):
+            raise found
+        return found
+
+    def _number(self, value, text: str, key: str) -> Decimal:
         if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
             number = Decimal(str(value))
         else:

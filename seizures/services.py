@@ -5,6 +5,7 @@ import hashlib
 import os
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -13,10 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, models, transaction
 from django.db.models import prefetch_related_objects
+from django.db.models.expressions import DatabaseDefault
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_countries.fields import CountryField
 
 from exchange.models import SharingDecision
 from exchange.outbox import outbox_add_approval, outbox_add_withdrawal
@@ -278,12 +281,16 @@ def _give_references(seizures: list[Seizure], *, year: int) -> None:
 # --- Snapshots for the audit trail --------------------------------------------------------
 
 
-def _snapshot(seizure: Seizure) -> dict:
+def _snapshot(seizure: Seizure, items=None, offences=None) -> dict:
+    """The record as the audit trail keeps it; ``items`` and ``offences``, when given, are
+    the seizure's as just written (copy_insert gives them the values as stored), else read."""
     data = audit.snapshot(seizure, SEIZURE_FIELDS)
     data["version"] = seizure.version
     data["status"] = seizure.status
-    data["items"] = [audit.snapshot(item, ITEM_FIELDS) for item in seizure.items.all()]
-    data["offences"] = [audit.snapshot(o, OFFENCE_FIELDS) for o in seizure.offences.all()]
+    items = seizure.items.all() if items is None else items
+    offences = seizure.offences.all() if offences is None else offences
+    data["items"] = [audit.snapshot(item, ITEM_FIELDS) for item in items]
+    data["offences"] = [audit.snapshot(o, OFFENCE_FIELDS) for o in offences]
     return data
 
 
@@ -404,17 +411,16 @@ def seizure_check_many(*, by, records: list[NewSeizure]) -> list[Seizure]:
 
 # The foreign keys of a seizure that full_clean looks up one query each.
 RELATED_FIELDS = ("office", *CODE_FIELDS)
-# Fields full_clean checks against the list of every country, one by one.
-COUNTRY_FIELDS = ("origin_country", "departure_country", "destination_country")
 
 
 class _Related:
     """What seizure.full_clean(exclude=SET_BY_THE_SERVICE) checks, for many seizures at once:
     the database is asked once for all of them whether the offices and codes they name exist
-    (within the field's list); a country is checked once per distinct value rather than
-    against the whole list for every seizure; and the model's constraints that full_clean
-    would skip for a new seizure (they involve a field the service sets) are skipped
-    without building their query for each seizure. The caller checks the uuids."""
+    (within the field's list); every other field is cleaned once per distinct value rather
+    than once per seizure (a field's clean depends on its value alone: the list of every
+    country, the choices, the lengths); and the model's constraints that full_clean would
+    skip for a new seizure (they involve a field the service sets) are skipped without
+    building their query for each seizure. The caller checks the uuids."""
 
     def __init__(self, records: list[NewSeizure]):
         named: dict = {}
@@ -433,21 +439,33 @@ class _Related:
             for constraint in Seizure._meta.constraints
             if not _refers_to(constraint, SET_BY_THE_SERVICE)
         ]
-        self.countries: dict = {}
+        excluded = {*SET_BY_THE_SERVICE, *RELATED_FIELDS, "uuid"}
+        self.fields = [
+            field
+            for field in Seizure._meta.fields
+            if field.name not in excluded and not field.generated
+        ]
+        # What validate_unique would check besides the primary key, which a new seizure
+        # does not have yet.
+        unique_checks, date_checks = Seizure()._get_unique_checks(exclude=excluded)
+        self.unique = [*(c for c in unique_checks if c[1] != ("id",)), *date_checks]
+        self.cleaned: dict = {}
 
     def full_clean(self, seizure: Seizure) -> None:
         errors = {}
+        for field in self.fields:
+            self._clean_field(seizure, field, errors)
         try:
-            seizure.full_clean(
-                exclude=(*SET_BY_THE_SERVICE, *RELATED_FIELDS, *COUNTRY_FIELDS, "uuid"),
-                validate_constraints=False,
-            )
+            seizure.clean()
         except ValidationError as error:
-            errors = error.message_dict
+            errors = error.update_error_dict(errors)
+        if self.unique:
+            try:
+                seizure.validate_unique(exclude={*SET_BY_THE_SERVICE, "uuid", *errors})
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
         for name in RELATED_FIELDS:
             self._check_related(seizure, name, errors)
-        for name in COUNTRY_FIELDS:
-            self._check_country(seizure, name, errors)
         for constraint in self.constraints:
             try:
                 constraint.validate(Seizure, seizure, exclude=set(SET_BY_THE_SERVICE))
@@ -455,6 +473,34 @@ class _Related:
                 errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
+
+    def _clean_field(self, seizure: Seizure, field, errors: dict) -> None:
+        """What clean_fields does for the field, remembered per value."""
+        if isinstance(field, CountryField):
+            # The code the descriptor would wrap in a Country, which cleans to the same text.
+            raw = seizure.__dict__[field.attname]
+        else:
+            raw = getattr(seizure, field.attname)
+        if (field.blank and raw in field.empty_values) or isinstance(raw, DatabaseDefault):
+            return
+        key = (field.name, type(raw), tuple(raw) if isinstance(raw, list) else raw)
+        try:
+            cleaned, messages = self.cleaned[key]
+        except TypeError:  # a value that cannot be a key: cleaned each time
+            cleaned, messages = self._clean(field, raw, seizure)
+        except KeyError:
+            cleaned, messages = self.cleaned[key] = self._clean(field, raw, seizure)
+        if messages is not None:
+            errors[field.name] = list(messages)  # the remembered list stays as it is
+        else:
+            setattr(seizure, field.attname, list(cleaned) if isinstance(cleaned, list) else cleaned)
+
+    @staticmethod
+    def _clean(field, raw, seizure: Seizure) -> tuple:
+        try:
+            return field.clean(raw, seizure), None
+        except ValidationError as error:
+            return None, error.error_list
 
     def _check_related(self, seizure: Seizure, name: str, errors: dict) -> None:
         field = Seizure._meta.get_field(name)
@@ -482,24 +528,6 @@ class _Related:
                 },
             )
             errors.setdefault(name, invalid.messages)
-
-    def _check_country(self, seizure: Seizure, name: str, errors: dict) -> None:
-        """What clean_fields does for the field, remembered per value."""
-        field = Seizure._meta.get_field(name)
-        raw = getattr(seizure, field.attname)
-        if field.blank and raw in field.empty_values:
-            return
-        key = (name, str(raw))
-        if key not in self.countries:
-            try:
-                self.countries[key] = (field.clean(raw, seizure), None)
-            except ValidationError as error:
-                self.countries[key] = (None, error.messages)
-        cleaned, messages = self.countries[key]
-        if messages:
-            errors.setdefault(name, messages)
-        else:
-            setattr(seizure, field.attname, cleaned)
 
 
 def _refers_to(constraint, names) -> bool:
@@ -558,7 +586,11 @@ def _check(*, by, record: NewSeizure, related: _Related | None = None) -> Seizur
 def seizure_create(
     *, by, values: dict, items: list[dict], offences: list[dict] | None = None
 ) -> Seizure:
-    """Record a new seizure as a draft. ``values`` holds fields of SEIZURE_FIELDS."""
+    """Record a new seizure as a draft. ``values`` holds fields of SEIZURE_FIELDS.
+    seizure_create_many writes the same rows and audit entry (a test holds them to it), but
+    in one statement for the seizure; this one writes the row, then its derived columns,
+    as an edit does: a record written whole in one statement, while editors change the
+    same days' counts in two, can deadlock with them on the rollup's rows."""
     seizure = seizure_check(by=by, values=values, items=items, offences=offences)
     _give_references([seizure], year=timezone.localdate().year)
     seizure.save(force_insert=True)
@@ -587,18 +619,27 @@ def seizure_create_many(
     if not seizures:
         return []
     _give_references(seizures, year=timezone.localdate().year)
-    for start in range(0, len(seizures), CREATE_MANY_CHUNK):
-        chunk = seizures[start : start + CREATE_MANY_CHUNK]
-        _insert_many(chunk, records[start : start + CREATE_MANY_CHUNK])
-        # What _snapshot reads, read back for the chunk's seizures at once.
-        prefetch_related_objects(chunk, "items", "offences")
-        audit.record_many(
-            action=Action.SEIZURE_CREATED,
-            actor=by,
-            changes=[audit.Change(target=seizure, after=_snapshot(seizure)) for seizure in chunk],
-        )
+    chunks = [
+        (seizures[start : start + CREATE_MANY_CHUNK], records[start : start + CREATE_MANY_CHUNK])
+        for start in range(0, len(seizures), CREATE_MANY_CHUNK)
+    ]
+    upcoming = _new_children(*chunks[0])
+    saved = 0
+    for index, (chunk, _records) in enumerate(chunks):
+        children, upcoming = upcoming, []
+        with _inserting(chunk, children):
+            # Made while PostgreSQL inserts the chunk and counts it, since they need no
+            # query: the chunk's audit snapshots and the next chunk's items and offences.
+            changes = [
+                audit.Change(target=seizure, after=_snapshot(seizure, items, offences))
+                for seizure, (items, offences) in zip(chunk, children, strict=True)
+            ]
+            if index + 1 < len(chunks):
+                upcoming = _new_children(*chunks[index + 1])
+        audit.record_many(action=Action.SEIZURE_CREATED, actor=by, changes=changes)
+        saved += len(chunk)
         if progress is not None:
-            progress(start + len(chunk), len(seizures))
+            progress(saved, len(seizures))
     return seizures
 
 
@@ -701,47 +742,53 @@ def _bump(*, by, locked: Seizure) -> None:
         _notify_supervisors(seizure=locked, by=by)
 
 
-def _insert_many(seizures: list[Seizure], records: list[NewSeizure]) -> None:
+def _new_children(
+    seizures: list[Seizure], records: list[NewSeizure]
+) -> list[tuple[list[Item], list[Offence]]]:
+    """Each new seizure's items and offences, unsaved, and the seizure's route and
+    commodities as _refresh_derived computes them."""
+    for seizure, record in zip(seizures, records, strict=True):
+        seizure.route_countries, seizure.commodity_ids = _route_and_commodities(
+            seizure, [item["commodity"] for item in record.items]
+        )
+    return [
+        (_new_items(seizure, record.items), _new_offences(seizure, record.offences or []))
+        for seizure, record in zip(seizures, records, strict=True)
+    ]
+
+
+@contextmanager
+def _inserting(seizures: list[Seizure], children: list[tuple[list[Item], list[Offence]]]):
     """Insert new seizures with their items and offences, by COPY, and the columns
     _refresh_derived would compute written with the rows rather than by a second write of
-    each (which costs as much as the insert): the route and commodities as it computes them,
-    the search vector by the same SQL from the items, inserted first (the seizure's foreign
-    key is checked at commit). The seizures go through a staging table for that."""
+    each (which costs as much as the insert): the search vector by the same SQL from the
+    items, inserted first (the seizure's foreign key is checked at commit). The seizures go
+    through a staging table for that; their INSERT, the longest step (the table's indexes
+    and the rollup's trigger), is sent in pipeline mode: the caller's block runs while
+    PostgreSQL works, and leaving it waits for the INSERT. The block must not query."""
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMPORARY TABLE seizures_new (LIKE seizures_seizure INCLUDING DEFAULTS) "
             "ON COMMIT DROP"
         )
-        for seizure, record in zip(seizures, records, strict=True):
-            seizure.route_countries, seizure.commodity_ids = _route_and_commodities(
-                seizure, [item["commodity"] for item in record.items]
-            )
         copy_insert(seizures, table="seizures_new")
-        copy_insert(
-            [
-                item
-                for seizure, record in zip(seizures, records, strict=True)
-                for item in _new_items(seizure, record.items)
-            ]
-        )
-        copy_insert(
-            [
-                offence
-                for seizure, record in zip(seizures, records, strict=True)
-                for offence in _new_offences(seizure, record.offences or [])
-            ]
-        )
-        columns = ", ".join(
-            connection.ops.quote_name(field.column)
-            for field in Seizure._meta.concrete_fields
-            if field.name != "search_vector"
-        )
+        copy_insert([item for items, _offences in children for item in items])
+        copy_insert([offence for _items, offences in children for offence in offences])
+    columns = ", ".join(
+        connection.ops.quote_name(field.column)
+        for field in Seizure._meta.concrete_fields
+        if field.name != "search_vector"
+    )
+    pg = connection.connection
+    # Errors as Django's cursor raises them (IntegrityError ...), since this one is psycopg's.
+    with connection.wrap_database_errors, pg.pipeline(), pg.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO seizures_seizure ({columns}, search_vector) "  # noqa: S608 - constant SQL
             f"SELECT {columns}, {SEARCH_VECTOR_SQL.format(items_text=ITEMS_TEXT_SQL)} "
             "FROM seizures_new AS s ORDER BY s.id"
         )
         cursor.execute("DROP TABLE seizures_new")
+        yield
 
 
 # --- The workflow: submit, return, approve, withdraw ------------------------------------------

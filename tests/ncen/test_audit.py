@@ -1,6 +1,7 @@
 """The audit trail is append-only in PostgreSQL and its hash chain shows tampering."""
 
 import itertools
+from datetime import UTC
 
 import pytest
 from django.core.management import call_command
@@ -114,3 +115,64 @@ def test_audit_page_shows_only_own_administration_and_filters(chain, fj_admin, w
     assert "é&lt;script&gt;" in page.content.decode()
     filtered = signed_in_client(ws_admin).get("/audit/", {"action": "user_updated"})
     assert [entry.object_id for entry in filtered.context["page"]] == ["ws"]
+
+
+class _Colour(str):
+    """A str subclass, as TextChoices members are."""
+
+
+def test_documents_are_made_json_as_a_json_round_trip_would(fj_admin):
+    import json
+    import uuid
+    from datetime import date, datetime, timedelta
+    from datetime import timezone as tz
+    from decimal import Decimal
+
+    from django.utils.translation import gettext_lazy
+    from django_countries.fields import Country
+
+    from ncen.models import Role
+
+    values = {
+        "text": "é\u2028<b>",
+        "enum": Role.OFFICER,
+        "subclass": _Colour("red"),
+        "numbers": [0, -7, 2**70, 1.5, 1e20, float("inf"), True, False, None],
+        "decimals": [Decimal("1.200"), Decimal("-0.5"), Decimal("1E+3")],
+        "moments": [
+            datetime(2026, 3, 14, 9, 30, 12, 345678, tzinfo=UTC),
+            datetime(2026, 3, 14, 9, 30, tzinfo=tz(timedelta(hours=12))),
+            date(2026, 1, 2),
+            timedelta(hours=1, seconds=3),
+        ],
+        "uuid": uuid.UUID(int=5),
+        "model": fj_admin,
+        "country": Country("FJ"),
+        "lazy": gettext_lazy("Seizure recorded"),
+        "tuple": (1, ("a", {"b": None})),
+        "keys": {1: "one", 2.5: "two and a half", False: "no", None: "none"},
+        "nested": [{"x": [Decimal("3.10")]}],
+    }
+    expected = json.loads(json.dumps(values, cls=audit._Encoder))
+    made = audit._as_json(values)
+    assert made == expected
+    assert json.dumps(made) == json.dumps(expected)  # the same types, in the same order
+    assert audit._as_json(fj_admin) == fj_admin.pk
+
+
+def test_documents_with_floats_are_stored_as_postgresql_gives_them_back(fj_admin):
+    entries = audit.record_many(
+        action="user_updated",
+        actor=fj_admin,
+        changes=[
+            audit.Change(object_type="test", object_id="1", after={"big": 1e20, "n": 2}),
+            audit.Change(object_type="test", object_id="2", after={"text": "plain", "n": [1]}),
+        ],
+    )
+    assert entries[0].after == {"big": 100000000000000000000, "n": 2}
+    assert entries[1].after == {"text": "plain", "n": [1]}
+    for entry in entries:
+        stored = AuditEntry.objects.get(pk=entry.pk)
+        assert stored.after == entry.after
+        assert audit.entry_hash(stored) == stored.entry_hash
+    assert audit.verify_chain()[1] is None

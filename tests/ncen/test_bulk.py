@@ -1,15 +1,20 @@
-"""ncen.bulk.json_insert writes what bulk_create writes, row for row."""
+"""ncen.bulk writes what bulk_create writes, row for row: json_insert, and copy_insert, which
+also leaves the instances as a read gives them."""
 
 import random
 import uuid
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
 
 from exchange.models import Member, RegionalRecord
-from ncen.bulk import JsonText, json_insert
+from ncen.bulk import JsonText, copy_insert, json_insert
 from ncen.canonical import canonical_json
+from seizures.models import Item
+
+from ..factories import code, make_seizure
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +139,66 @@ def test_json_insert_skips_conflicting_rows_only_when_asked():
     assert RegionalRecord.objects.filter(record_uuid=new["record_uuid"]).exists()
     with pytest.raises(IntegrityError, match="regional_record_unique"), transaction.atomic():
         json_insert(RegionalRecord, [again])
+
+
+ITEM_COLUMNS = (
+    "commodity_id",
+    "description",
+    "quantity",
+    "unit_id",
+    "estimated_value",
+    "currency",
+    "species",
+    "cites_appendix",
+    "position",
+)
+
+
+def _items(seizure) -> list[Item]:
+    """Items whose values repeat (which copy_insert prepares once) and vary: decimals of
+    every scale, to be rounded half away from zero, empty and missing values."""
+    quantities = ["1.2", "1.20", "3", "0.0005", "2.0015", "12345.6789", "1.2"]
+    values = [None, Decimal("10"), Decimal("10.005"), Decimal("0.994"), Decimal("10")]
+    return [
+        Item(
+            seizure=seizure,
+            position=position,
+            commodity=code("commodity", ["cocaine", "cigarettes"][position % 2]),
+            unit=code("unit", ["kg", "sticks"][position % 2]),
+            quantity=Decimal(quantity),
+            estimated_value=values[position % len(values)],
+            currency="FJD" if values[position % len(values)] is not None else "",
+            description=["", "Parcel", "Parcel", "é — ½"][position % 4],
+            species="" if position % 3 else "Chelonia mydas",
+            cites_appendix="" if position % 3 else "I",
+        )
+        for position, quantity in enumerate(quantities)
+    ]
+
+
+def _rows(items) -> list[tuple]:
+    saved = Item.objects.filter(pk__in=[item.pk for item in items]).order_by("position")
+    return list(saved.values_list(*ITEM_COLUMNS))
+
+
+def test_copy_insert_writes_the_rows_bulk_create_writes(fj_officer):
+    seizure = make_seizure(by=fj_officer)
+    copied = _items(seizure)
+    copy_insert(copied)
+    created = Item.objects.bulk_create(_items(seizure))
+    assert _rows(copied) == _rows(created)
+    assert len({item.pk for item in copied + created}) == len(copied) * 2
+
+
+def test_copied_instances_hold_the_values_a_read_gives(fj_officer):
+    seizure = make_seizure(by=fj_officer)
+    copied = _items(seizure)
+    copy_insert(copied)
+    assert [tuple(getattr(item, column) for column in ITEM_COLUMNS) for item in copied] == (
+        _rows(copied)
+    )
+    # The scale as well as the value: the audit trail writes them as text.
+    assert [str(item.quantity) for item in copied] == [str(row[2]) for row in _rows(copied)]
+    assert str(copied[3].quantity) == "0.001"
+    assert str(copied[2].estimated_value) == "10.01"
+    assert all(not item._state.adding for item in copied)

@@ -120,9 +120,9 @@ def test_the_person_page_is_pinned_however_many_cases(fj_officer):
             )
 
     cases(1)
-    assert _queries(client, f"/persons/{person.pk}/") == 18
+    assert _queries(client, f"/persons/{person.pk}/") == 17
     cases(5)
-    assert _queries(client, f"/persons/{person.pk}/") == 18
+    assert _queries(client, f"/persons/{person.pk}/") == 17
 
 
 def test_the_duplicates_queue_is_pinned(fj_supervisor):

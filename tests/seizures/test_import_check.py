@@ -192,3 +192,39 @@ def test_xlsx_dates_and_numbers_as_excel_stores_them(fj_officer):
     assert planned.values["occurred_at"].isoformat() == "2026-03-14T09:30:00+12:00"
     assert planned.items[0]["quantity"] == Decimal("1.5")
     assert planned.items[0]["estimated_value"] == Decimal(12000)
+
+
+def test_a_value_repeated_on_many_rows_is_judged_on_each(fj_officer):
+    """Dates, numbers and countries are read once per distinct text: a refused one is still
+    reported on every row that has it, and a good one read the same on every row."""
+    rows = [
+        {
+            "Date and time": date_text,
+            "Country of origin": country,
+            "Commodity": "Cocaine",
+            "Quantity": quantity,
+            "Unit": "kg",
+        }
+        for date_text, country, quantity in [
+            ("31/02/2026", "Mexico", "1,200"),
+            ("14/03/2026 09:30", "Atlantis", "2.5"),
+            ("31/02/2026", "Atlantis", "1,200"),
+            ("14/03/2026 09:30", "Mexico", "2.5"),
+        ]
+    ]
+    checked = check(by=fj_officer, sheet=read(as_csv(rows)))
+    found = {(e.row, e.column_label): e.message for e in checked.errors}
+    assert set(found) == {
+        (2, "Date and time"),
+        (2, "Quantity"),
+        (3, "Country of origin"),
+        (4, "Date and time"),
+        (4, "Country of origin"),
+        (4, "Quantity"),
+    }
+    assert found[(2, "Date and time")] == found[(4, "Date and time")]
+    assert found[(2, "Quantity")] == found[(4, "Quantity")]
+    good = checked.seizures[-1]
+    assert good.values["occurred_at"] == checked.seizures[1].values["occurred_at"]
+    assert good.values["origin_country"] == "MX"
+    assert good.items[0]["quantity"] == Decimal("2.5")

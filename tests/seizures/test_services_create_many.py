@@ -188,3 +188,158 @@ def test_a_large_batch_is_written_a_chunk_at_a_time_and_reports_each(fj_officer,
     )
     assert entries.count() == 5
     assert verify_chain()[1] is None
+
+
+def _varied(by, number: int) -> services.NewSeizure:
+    """_record with offences, decimals of every scale and more route shapes."""
+    record = _record(by, number, vessel_name=["", "Pacific Star"][number % 2])
+    record.items[0]["quantity"] = [Decimal("2.0005"), Decimal("7"), Decimal("1.10")][number % 3]
+    record.items[0]["estimated_value"] = [None, Decimal("1200.555"), Decimal("3")][number % 3]
+    record.items[0]["currency"] = "" if number % 3 == 0 else "USD"
+    record.offences = [
+        {
+            "legal_provision": f"Customs Act s. {number}",
+            "offence_type": code("offence_type", "smuggling"),
+            "status": code("offence_status", "under_investigation"),
+            "penalty_amount": [None, Decimal("10.005")][number % 2],
+            "penalty_currency": ["", "FJD"][number % 2],
+            "committed_on": timezone.localdate() - timedelta(days=number + 1),
+        }
+    ][: number % 2 + (number % 3 == 2)]
+    return record
+
+
+SEIZURE_COLUMNS = [
+    field.column
+    for field in Seizure._meta.concrete_fields
+    if field.name not in ("id", "uuid", "reference", "reference_number", "created_at", "updated_at")
+]
+
+
+def _written(seizure) -> tuple:
+    """The seizure's row (the search vector without the reference's words), its items' and
+    offences' rows, apart from keys, references and times."""
+    columns = ", ".join(f"s.{column}" for column in SEIZURE_COLUMNS if column != "search_vector")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns}, ts_delete(s.search_vector,"  # noqa: S608 - constant SQL
+            " tsvector_to_array(to_tsvector('simple', s.reference)))::text "
+            "FROM seizures_seizure AS s WHERE s.id = %s",
+            [seizure.pk],
+        )
+        row = cursor.fetchone()
+    items = list(
+        seizure.items.order_by("position").values_list(
+            *(f.name for f in seizure.items.model._meta.concrete_fields if f.name != "id")
+        )
+    )
+    offences = list(
+        seizure.offences.order_by("id").values_list(
+            *(f.name for f in seizure.offences.model._meta.concrete_fields if f.name != "id")
+        )
+    )
+    # The item's and offence's seizure_id differs, and is the seizure's own.
+    return (
+        row,
+        [item[1:] for item in items],
+        [offence[1:] for offence in offences],
+    )
+
+
+def _rollup() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT administration_id, dimension, commodity_id, day, office_id, value, count "
+            "FROM analysis_seizurecount"
+        )
+        return {row[:-1]: row[-1] for row in cursor.fetchall()}
+
+
+def _added(before: dict, after: dict) -> dict:
+    return {
+        key: count - before.get(key, 0)
+        for key, count in after.items()
+        if count != before.get(key, 0)
+    }
+
+
+def test_one_by_one_and_in_bulk_the_same_records_are_written_the_same(fj_officer):
+    records = [_varied(fj_officer, number) for number in range(9)]
+    start = _rollup()
+    bulk = services.seizure_create_many(by=fj_officer, records=records)
+    middle = _rollup()
+    single = [
+        services.seizure_create(
+            by=fj_officer, values=record.values, items=record.items, offences=record.offences
+        )
+        for record in records
+    ]
+    end = _rollup()
+    assert _added(start, middle) == _added(middle, end) != {}
+    entries = {e.object_id: e for e in AuditEntry.objects.filter(action="seizure_created")}
+    for one, many in zip(single, bulk, strict=True):
+        assert _written(one) == _written(many), one.reference
+        assert entries[str(one.pk)].after == entries[str(many.pk)].after, one.reference
+        # What the trail says the record was is what a read of it gives.
+        saved = Seizure.objects.get(pk=many.pk)
+        assert entries[str(many.pk)].after == services._snapshot(saved), many.reference
+        for name in ("actor", "administration", "object_type", "before", "reason"):
+            assert getattr(entries[str(one.pk)], name) == getattr(entries[str(many.pk)], name)
+    # A rounded decimal is kept as PostgreSQL rounds it.
+    assert entries[str(bulk[0].pk)].after["items"][0]["quantity"] == "2.001"
+    assert entries[str(bulk[1].pk)].after["items"][0]["estimated_value"] == "1200.56"
+    assert entries[str(bulk[1].pk)].after["offences"][0]["penalty_amount"] == "10.01"
+    for seizure in bulk:
+        written = _derived(seizure.pk)
+        services._refresh_derived(Seizure.objects.get(pk=seizure.pk))
+        assert _derived(seizure.pk) == written, seizure.reference
+    call_command("audit_verify")
+
+
+def test_the_checked_seizures_hold_what_seizure_check_cleans(fj_officer):
+    records = [_varied(fj_officer, number) for number in range(7)]
+    records[4].values["vessel_imo"] = ""
+    checked = services.seizure_check_many(by=fj_officer, records=records)
+    for seizure, record in zip(checked, records, strict=True):
+        single = services.seizure_check(
+            by=fj_officer, values=record.values, items=record.items, offences=record.offences
+        )
+        for field in Seizure._meta.concrete_fields:
+            if field.name != "uuid":
+                assert field.value_from_object(seizure) == field.value_from_object(single), (
+                    field.name
+                )
+    # Values cleaned once per value are not shared between seizures.
+    checked[0].transit_countries.append("XX")
+    assert checked[3].transit_countries == records[3].values["transit_countries"]
+
+
+def test_an_insert_refused_by_postgresql_in_pipeline_mode_raises_and_saves_nothing(fj_officer):
+    from django.db import IntegrityError, transaction
+
+    first = make_seizure(by=fj_officer)
+    # The counter set back: the next number is the first seizure's, which the table refuses.
+    ReferenceCounter.objects.filter(administration=fj_officer.administration).update(
+        last_number=first.reference_number - 1
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        services.seizure_create_many(
+            by=fj_officer, records=[_record(fj_officer, number) for number in range(3)]
+        )
+    assert list(Seizure.objects.values_list("pk", flat=True)) == [first.pk]
+    assert AuditEntry.objects.filter(action=Action.SEIZURE_CREATED).count() == 1
+
+
+def test_a_failure_while_the_insert_runs_takes_everything_back(fj_officer, monkeypatch):
+    from django.db import transaction
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("snapshot")
+
+    monkeypatch.setattr(services, "_snapshot", fail)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.seizure_create_many(
+            by=fj_officer, records=[_record(fj_officer, number) for number in range(3)]
+        )
+    assert not Seizure.objects.exists()
+    assert not AuditEntry.objects.filter(action=Action.SEIZURE_CREATED).exists()

@@ -1,12 +1,17 @@
 """The one FilterSet of seizures: the list page, the API and the exports all use it."""
 
+import copy
 import re
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery
-from django.utils import timezone
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone, translation
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
@@ -15,7 +20,7 @@ from drf_spectacular.utils import extend_schema_field
 from ncen.filters import DateInput, NcenFilterSet
 from ncen.models import Office
 
-from .models import Code, CodeList, Seizure
+from .models import Code, CodeList, Seizure, code_label
 
 # websearch_to_tsquery turns a hyphenated word ("vacuum-sealed") into a phrase of the word
 # and its parts, which PostgreSQL estimates as if the three were independent: a handful of
@@ -30,11 +35,148 @@ def start_of(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+class FormCodes:
+    """The codes the code fields of one form accept, read for all of its fields at once:
+    the entries the submitted values name when the form is validated (no query when it names
+    none), and every entry of the fields' lists when it is rendered (one query, not one a
+    list). Administrators add, rename and retire codes at any time, so each form reads its
+    own."""
+
+    def __init__(self, form: forms.Form, visible: QuerySet):
+        self._form = form
+        self._visible = visible
+        self._named: dict[int, Code] | None = None
+        self._offered: dict[str, list[tuple[int, str]]] | None = None
+
+    def _fields(self) -> dict[str, "CodeChoiceField"]:
+        return {
+            name: field
+            for name, field in self._form.fields.items()
+            if isinstance(field, CodeChoiceField)
+        }
+
+    def named(self, value) -> Code | None:
+        """The visible code whose id ``value`` is, if any."""
+        if self._named is None:
+            keys = {_code_key(self._form[name].data) for name in self._fields()} - {None}
+            self._named = self._visible.in_bulk(keys) if keys else {}
+        return self._named.get(_code_key(value))
+
+    def choices(self, code_list: str) -> list[tuple[int, str]]:
+        """Every visible entry of ``code_list``, retired ones included, in the lists' order,
+        as (id, label in the active language): plain rows, not instances."""
+        if self._offered is None:
+            self._offered = defaultdict(list)
+            lists = {field.code_list for field in self._fields().values()}
+            language = translation.get_language()
+            rows = self._visible.filter(list__in=lists).values_list(
+                "pk", "list", "label", "label_fr"
+            )
+            for pk, list_, label, label_fr in rows:
+                self._offered[list_].append((pk, code_label(label, label_fr, language)))
+        return self._offered[code_list]
+
+
+def _code_key(value) -> int | None:
+    """The code id a submitted value names, read as the query of a ModelChoiceField reads it;
+    None where that query would have refused it."""
+    if isinstance(value, Code):
+        value = value.pk
+    try:
+        return Code._meta.pk.get_prep_value(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class CodeChoiceIterator(BaseChoiceIterator):
+    """A code field's choices, from the codes its form read for all its code fields."""
+
+    def __init__(self, field: "CodeChoiceField"):
+        self.field = field
+
+    def _choices(self) -> list[tuple[int, str]]:
+        return self.field.codes.choices(self.field.code_list)
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self._choices()
+
+    def __len__(self):
+        return len(self._choices()) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self._choices())
+
+
+class CodeChoiceField(forms.ModelChoiceField):
+    """One entry of a code list, as a ModelChoiceField over the user's visible entries of the
+    list gives it (the same value, errors and options), but validated and offered from its
+    form's FormCodes rather than with a query of its own."""
+
+    iterator = CodeChoiceIterator
+
+    def __init__(self, *, code_list: str, **kwargs):
+        self.code_list = code_list
+        self.codes: FormCodes | None = None  # set on each form by CodeListsFilterSet
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        code = self.codes.named(value)
+        if code is None or code.list != self.code_list:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value.pk if isinstance(value, Code) else value},
+            )
+        return code
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class CodeFilter(django_filters.ModelChoiceFilter):
+    field_class = CodeChoiceField
+
     def __init__(self, code_list: str, **kwargs):
         self.code_list = code_list
-        super().__init__(queryset=Code.objects.none(), empty_label=_("Any"), **kwargs)
+        super().__init__(
+            queryset=Code.objects.none(), empty_label=_("Any"), code_list=code_list, **kwargs
+        )
+
+
+class CodeListsFilterSet(NcenFilterSet):
+    """A FilterSet with code filters, which its form validates and offers with one query for
+    all of them (FormCodes)."""
+
+    def get_form_class(self):
+        # django-filter makes a form class for each FilterSet it makes, from its filters'
+        # fields. Nothing of these depends on the request here (prepare_form sets what
+        # depends on the user on each form, which has its own copy of the fields), so one
+        # class serves every request that keeps all the filters (indicators narrow them).
+        if self.filters.keys() != self.base_filters.keys():
+            return super().get_form_class()
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            filters = copy.deepcopy(self.base_filters)
+            fields = {name: filter_.field for name, filter_ in filters.items()}
+            form_class = type(f"{type(self).__name__}Form", (self._meta.form,), fields)
+            type(self)._form_class = form_class
+        return form_class
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            self.prepare_form(super().form)
+        return self._form
+
+    def prepare_form(self, form: forms.Form) -> None:
+        """Narrows the choices of a new form to what the user may see."""
+        codes = FormCodes(form, Code.objects.visible_to(self.request_user))
+        for field in form.fields.values():
+            if isinstance(field, CodeChoiceField):
+                field.codes = codes
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
@@ -48,7 +190,7 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return qs
 
 
-class SeizureFilterSet(NcenFilterSet):
+class SeizureFilterSet(CodeListsFilterSet):
     q = django_filters.CharFilter(label=_("Text"), method="filter_text")
     occurred_from = django_filters.DateFilter(
         label=_("From"), method="filter_from", widget=DateInput
@@ -103,17 +245,13 @@ class SeizureFilterSet(NcenFilterSet):
         model = Seizure
         fields = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def prepare_form(self, form: forms.Form) -> None:
+        super().prepare_form(form)
         user = self.request_user
-        if user is not None and user.is_authenticated:
-            self.filters["office"].queryset = Office.objects.filter(
+        if "office" in form.fields and user is not None and user.is_authenticated:
+            form.fields["office"].queryset = Office.objects.filter(
                 administration_id=user.administration_id
             )
-            codes = Code.objects.visible_to(user)
-            for filter_ in self.filters.values():
-                if isinstance(filter_, CodeFilter):
-                    filter_.queryset = codes.filter(list=filter_.code_list)
 
     def filter_text(self, queryset, name, value):
         words = _INNER_HYPHEN.sub(" ", value)

@@ -7,7 +7,7 @@ from django_filters.widgets import BooleanWidget
 
 from ncen.filters import NcenFilterSet
 
-from ..filters import CodeFilter
+from ..filters import CodeFilter, CodeListsFilterSet
 from ..models import Code, CodeList, Offence
 
 
@@ -15,7 +15,7 @@ class IdFilter(django_filters.Filter):
     field_class = forms.IntegerField
 
 
-class OffenceFilterSet(NcenFilterSet):
+class OffenceFilterSet(CodeListsFilterSet):
     seizure = IdFilter(label=_("Seizure id"), field_name="seizure_id")
     offence_type = CodeFilter(CodeList.OFFENCE_TYPE, label=_("Offence type"))
     status = CodeFilter(CodeList.OFFENCE_STATUS, label=_("Status"))
@@ -23,15 +23,6 @@ class OffenceFilterSet(NcenFilterSet):
     class Meta:
         model = Offence
         fields = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = self.request_user
-        if user is not None and user.is_authenticated:
-            codes = Code.objects.visible_to(user)
-            for filter_ in self.filters.values():
-                if isinstance(filter_, CodeFilter):
-                    filter_.queryset = codes.filter(list=filter_.code_list)
 
 
 class CodeFilterSet(NcenFilterSet):

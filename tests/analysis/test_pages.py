@@ -72,11 +72,12 @@ def _add(officer, count: int) -> None:
         )
 
 
-# Session, user, the navigation's unread notifications, the form's offices and four code
-# lists; then the codes of the split, one query per figure and the detection labels.
+# Session, user, the navigation's unread notifications, the form's offices and its four
+# code lists (one query); then the codes of the split, one query per figure and the
+# detection labels.
 @pytest.mark.parametrize(
     ("query", "pinned"),
-    [("", 15), ("?split=office&period=week", 15), ("?commodity=COMMODITY", 16)],
+    [("", 12), ("?split=office&period=week", 12), ("?commodity=COMMODITY", 13)],
 )
 def test_the_page_is_pinned(fj_officer, query, pinned):
     client = signed_in_client(fj_officer)

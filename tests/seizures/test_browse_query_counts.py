@@ -32,8 +32,8 @@ def _add_seizures(user, count):
 @pytest.mark.parametrize(
     ("path", "pinned"),
     [
-        ("/seizures/", 11),  # 10, and the navigation's unread notifications
-        ("/seizures/?route_country=NZ&ordering=reference", 11),
+        ("/seizures/", 8),  # 7, and the navigation's unread notifications
+        ("/seizures/?route_country=NZ&ordering=reference", 8),
         ("/seizures/export.csv", 4),
         ("/seizures/export.xlsx", 4),
     ],

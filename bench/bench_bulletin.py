@@ -14,7 +14,7 @@ import os
 import tempfile
 import time
 
-from common import Rollback, p50_p95
+from common import Rollback, print_runs
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
@@ -71,14 +71,7 @@ def main() -> None:
             raise Rollback
     except Rollback:
         pass
-    p50, p95 = p50_p95(timings)
-    print(f"bulletin of {args.year}, {args.runs} runs: p50 {p50:.2f} s, p95 {p95:.2f} s")
-    p50, p95 = p50_p95(cpu)
-    print(f"  CPU time of this process: p50 {p50:.2f} s, p95 {p95:.2f} s")
-    for name, values in steps.items():
-        p50, p95 = p50_p95(values)
-        print(f"  {name:>14}: p50 {p50:.2f} s, p95 {p95:.2f} s")
-    print(f"load average after: {os.getloadavg()}")
+    print_runs(f"bulletin of {args.year}, {args.runs} runs", timings, cpu, steps, in_ms=False)
 
 
 if __name__ == "__main__":

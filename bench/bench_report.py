@@ -14,7 +14,7 @@ import os
 import tempfile
 import time
 
-from common import Rollback, p50_p95
+from common import Rollback, print_runs
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
@@ -72,14 +72,7 @@ def main() -> None:
             raise Rollback
     except Rollback:
         pass
-    p50, p95 = p50_p95(timings)
-    print(f"seizure report, {args.runs} runs: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
-    p50, p95 = p50_p95(cpu)
-    print(f"  CPU time of this process: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
-    for name, values in steps.items():
-        p50, p95 = p50_p95(values)
-        print(f"  {name:>14}: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
-    print(f"load average after: {os.getloadavg()}")
+    print_runs(f"seizure report, {args.runs} runs", timings, cpu, steps, in_ms=True)
 
 
 if __name__ == "__main__":

@@ -96,6 +96,23 @@ def p50_p95(values: list[float]) -> tuple[float, float]:
     return percentile(values, 0.50), percentile(values, 0.95)
 
 
+def print_runs(title: str, timings: list, cpu: list, steps: dict, *, in_ms: bool) -> None:
+    """p50 and p95 of a document's runs, of this process's CPU time and of each step (in
+    seconds, shown in milliseconds or seconds), then the load average."""
+
+    def shown(values: list[float]) -> str:
+        p50, p95 = p50_p95(values)
+        if in_ms:
+            return f"p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms"
+        return f"p50 {p50:.2f} s, p95 {p95:.2f} s"
+
+    print(f"{title}: {shown(timings)}")
+    print(f"  CPU time of this process: {shown(cpu)}")
+    for name, values in steps.items():
+        print(f"  {name:>14}: {shown(values)}")
+    print(f"load average after: {os.getloadavg()}")
+
+
 class Raw:
     """A psycopg connection of its own, on which captured SQL runs as the app sent it."""
 

@@ -50,14 +50,24 @@ class ReceivedRecordDetailOutput(ReceivedRecordOutput):
         fields = [*ReceivedRecordOutput.Meta.fields, "payload"]
 
 
-class RegionalRecordViewSet(
+class SharedRecordViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
+    """A list of shared records, and one record read with its payload, which is noted."""
+
+    lookup_value_regex = r"\d+"
+
+    def retrieve(self, request, *args, **kwargs):
+        record = self.get_object()
+        services.shared_record_viewed(by=request.user, record=record)
+        return Response(self.get_serializer(record).data)
+
+
+class RegionalRecordViewSet(SharedRecordViewSet):
     """What the members shared with the hub (the hub's regional analysts only; an empty
     list or a 404 for everyone else)."""
 
     filterset_class = RegionalRecordFilterSet
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return selectors.regional_record_list(user=self.request.user)
@@ -68,20 +78,12 @@ class RegionalRecordViewSet(
     def get_serializer_class(self):
         return RegionalRecordDetailOutput if self.action == "retrieve" else RegionalRecordOutput
 
-    def retrieve(self, request, *args, **kwargs):
-        record = self.get_object()
-        services.shared_record_viewed(by=request.user, record=record)
-        return Response(self.get_serializer(record).data)
 
-
-class ReceivedRecordViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class ReceivedRecordViewSet(SharedRecordViewSet):
     """Records other members shared, as this administration received them from the hub,
     with their handling code (read-only)."""
 
     filterset_class = ReceivedRecordFilterSet
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return selectors.received_record_list(user=self.request.user)
@@ -91,8 +93,3 @@ class ReceivedRecordViewSet(
 
     def get_serializer_class(self):
         return ReceivedRecordDetailOutput if self.action == "retrieve" else ReceivedRecordOutput
-
-    def retrieve(self, request, *args, **kwargs):
-        record = self.get_object()
-        services.shared_record_viewed(by=request.user, record=record)
-        return Response(self.get_serializer(record).data)

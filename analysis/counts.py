@@ -183,9 +183,11 @@ def read(
 
 
 def _current(administration_id: int, zone: str) -> bool:
+    """The condition of read's query on its own, in one query too."""
     return (
-        Administration.objects.filter(pk=administration_id, time_zone=zone).exists()
-        and not CountsOutdated.objects.filter(administration_id=administration_id).exists()
+        Administration.objects.filter(pk=administration_id, time_zone=zone)
+        .exclude(pk__in=CountsOutdated.objects.values("administration_id"))
+        .exists()
     )
 
 

@@ -46,12 +46,14 @@ class Source:
     value a code column holds when nothing is recorded (counted under the key None)."""
 
     splits: dict[str, Split]
-    commodities: str
-    detection_method: str
     not_recorded: str | None
     origin: str = "origin_country"
     destination: str = "destination_country"
     route_countries: str = "route_countries"
+
+    @property
+    def detection_method(self) -> str:
+        return self.splits["detection_method"].column
 
     def key(self, value):
         return None if value == self.not_recorded else value
@@ -70,8 +72,6 @@ SEIZURES = Source(
         Split("detection_method", "detection_method_id", "detection_method"),
         Split("concealment_method", "concealment_method_id", "concealment_method"),
     ),
-    commodities="commodity_ids",
-    detection_method="detection_method_id",
     not_recorded=None,
 )
 # The hub's regional records (exchange.columns): entries by code ('' when not recorded),
@@ -84,8 +84,6 @@ REGIONAL = Source(
         Split("detection_method", "detection_method", "detection_method"),
         Split("concealment_method", "concealment_method", "concealment_method"),
     ),
-    commodities="commodity_codes",
-    detection_method="detection_method",
     not_recorded="",
 )
 SPLITS = SEIZURES.splits

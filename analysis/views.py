@@ -51,7 +51,7 @@ def _figures_context(filterset, chart_form: ChartForm, figures: type[Figures]) -
     """What the dashboard's figures include (analysis/includes/figures.html) shows: none
     when a filter or the chart's choice is invalid. The search's sort order is not offered:
     the figures have their own."""
-    filterset.form.fields.pop("ordering", None)
+    filterset.leave_out_ordering()
     period, split = chart_form.choice()
     context = {
         "filterset": filterset,

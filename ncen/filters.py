@@ -37,6 +37,12 @@ class NcenFilterSet(django_filters.FilterSet):
             return self.queryset.none()
         return self.qs
 
+    def leave_out_ordering(self) -> None:
+        """For figures counted over the matching records (the dashboard, the bulletin): the
+        list's sort order means nothing there, so its field is left out of the form (and a
+        value given for it is ignored)."""
+        self.form.fields.pop("ordering", None)
+
 
 class UserFilterSet(NcenFilterSet):
     q = django_filters.CharFilter(label=_("Name or username"), method="filter_text")

@@ -58,8 +58,8 @@ def bulletin_request(request):
 
 def _bulletin_form(request, data, *, error: ValidationError | None = None):
     filterset = SeizureFilterSet(data, request=request)
+    filterset.leave_out_ordering()
     form = filterset.form
-    del form.fields["ordering"]
     if error is not None:
         # What the filters' own form already says about a field is not said twice.
         add_service_errors(

@@ -19,17 +19,10 @@ from ncen.models import Role, TaskRun
 from ncen.tasks import email_notification
 
 from ..celery_worker import running_worker, send_to
-from ..factories import PASSWORD, UserFactory, code, make_seizure
+from ..factories import UserFactory, code, make_seizure
+from .pages import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page: Page, url: str, user) -> None:
-    page.goto(f"{url}/sign-in/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
 
 
 def _nav(page: Page, name: str):
@@ -88,7 +81,7 @@ def test_a_bar_of_the_dashboard_becomes_an_indicator_that_alerts_of_a_matching_r
     url = live_server.url
 
     # The analyst narrows the dashboard to drugs and clicks November's cocaine bar.
-    _sign_in(analyst, url, fj_officer)
+    sign_in(analyst, url, fj_officer)
     _nav(analyst, "Analysis").click()
     expect(analyst.get_by_role("heading", name="Seizures over time")).to_be_visible()
     analyst.get_by_label("Commodity").select_option(label="Drugs")
@@ -134,7 +127,7 @@ def test_a_bar_of_the_dashboard_becomes_an_indicator_that_alerts_of_a_matching_r
 
     with running_worker(queue):
         # Another officer, in another browser, submits both records.
-        _sign_in(officer, url, colleague)
+        sign_in(officer, url, colleague)
         for seizure in (matching, other):
             officer.goto(f"{url}/seizures/{seizure.pk}/")
             officer.get_by_role("button", name="Submit for review").click()

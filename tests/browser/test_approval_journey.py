@@ -13,22 +13,11 @@ from ncen.models import Notification
 from seizures.models import Seizure
 
 from ..celery_worker import sent_mail, worker_for
-from ..conftest import current_code
 from ..exchange.live import wait_until
-from ..factories import PASSWORD, make_seizure
+from ..factories import make_seizure
+from .pages import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page: Page, url: str, user) -> None:
-    page.goto(f"{url}/sign-in/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if user.needs_second_factor:
-        page.get_by_label("Code from your authenticator app").fill(current_code(user))
-        page.get_by_role("button", name="Verify").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
 
 
 def _nav(page: Page, name: str):
@@ -56,13 +45,13 @@ def test_submit_return_resubmit_approve(
     officer, supervisor = officer_context.new_page(), supervisor_context.new_page()
 
     # The officer submits the draft.
-    _sign_in(officer, live_server.url, fj_officer)
+    sign_in(officer, live_server.url, fj_officer)
     officer.goto(f"{live_server.url}/seizures/{seizure.pk}/")
     officer.get_by_role("button", name="Submit for review").click()
     expect(officer.get_by_role("status")).to_contain_text("is submitted for review")
 
     # The supervisor finds it in the queue and previews what would leave the country.
-    _sign_in(supervisor, live_server.url, fj_supervisor)
+    sign_in(supervisor, live_server.url, fj_supervisor)
     expect(_nav(supervisor, "Review queue")).to_contain_text("1")
     _nav(supervisor, "Review queue").click()
     supervisor.get_by_role("link", name=f"Preview and approve {seizure.reference}").click()

@@ -13,8 +13,8 @@ from seizures.models import Seizure
 from seizures.tasks import import_seizures
 
 from ..celery_worker import running_worker, send_to
-from ..factories import PASSWORD
 from ..seizures.import_files import GOOD_ROWS, with_bad_row
+from .pages import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,10 +33,7 @@ def _filled(template: Path, rows: list[dict], target: Path) -> str:
 def test_officer_imports_a_spreadsheet(live_server, page: Page, fj_officer, tmp_path, monkeypatch):
     queue = f"test-{os.getpid()}-import-journey"
     send_to(import_seizures, queue, monkeypatch)
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Username").fill("fj.officer")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url, fj_officer)
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Seizures").click()
     page.get_by_role("link", name="Import from a spreadsheet").click()

@@ -9,7 +9,8 @@ from playwright.sync_api import Page, expect
 
 from persons import services
 
-from ..factories import PASSWORD, make_person, make_seizure
+from ..factories import make_person, make_seizure
+from .pages import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,10 +28,7 @@ def test_officer_links_an_existing_suspect_found_by_a_misspelled_name(
     make_person(by=fj_officer, full_name="Litia Naivalu")
     services.link_add(by=fj_officer, seizure=earlier, person=courier, role="courier")
 
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Username").fill("fj.officer")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url, fj_officer)
 
     page.goto(f"{live_server.url}/seizures/{today.pk}/")
     page.get_by_role("link", name="Add a person").click()

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from seizures.models import Seizure
 
-from ..factories import PASSWORD
+from .pages import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,10 +31,7 @@ def _pick(page: Page, label: str, text: str) -> None:
 def test_officer_records_completes_finds_exports_and_reads_a_seizure(
     live_server, page: Page, fj_officer, tmp_path
 ):
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Username").fill("fj.officer")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url, fj_officer)
 
     # 1. The simplified form.
     page.get_by_role("link", name="Record a seizure").first.click()

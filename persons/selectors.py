@@ -678,29 +678,22 @@ def related_cases(*, user, seizure: Seizure, links: list[CaseLink]) -> list[Case
 # --- Correlation with the regional records received from the hub ---------------------------
 
 
-def _described(pairs) -> dict[str, str]:
-    """typed key → what to call it, from (kind, value as written, words) triples."""
+def _described(triples) -> dict[str, str]:
+    """typed key → what to call it, from (kind, value as written, label with a
+    ``%(number)s``) triples; the first triple of a key names it."""
     keys = {}
-    for kind, value, words in pairs:
+    for kind, value, label in triples:
         key = typed_key(kind, value)
-        if key:
-            keys.setdefault(key, words)
+        if key and key not in keys:
+            keys[key] = label % {"number": value}
     return keys
 
 
 def _person_keys(persons) -> dict[str, str]:
     """The typed keys of the persons' documents and phones (documents prefetched)."""
     return _described(
-        [
-            (DOCUMENT, d.number, _("document %(number)s") % {"number": d.number})
-            for p in persons
-            for d in p.documents.all()
-        ]
-        + [
-            (PHONE, phone, _("phone %(number)s") % {"number": phone})
-            for p in persons
-            for phone in p.phones
-        ]
+        [(DOCUMENT, d.number, _("document %(number)s")) for p in persons for d in p.documents.all()]
+        + [(PHONE, phone, _("phone %(number)s")) for p in persons for phone in p.phones]
     )
 
 
@@ -709,14 +702,10 @@ def _business_keys(businesses) -> dict[str, str]:
     triples = []
     for b in businesses:
         triples += [
-            (
-                REGISTRATION,
-                b.registration_number,
-                _("registration %(number)s") % {"number": b.registration_number},
-            ),
-            (TAX, b.tax_id, _("tax number %(number)s") % {"number": b.tax_id}),
+            (REGISTRATION, b.registration_number, _("registration %(number)s")),
+            (TAX, b.tax_id, _("tax number %(number)s")),
         ]
-        triples += [(PHONE, phone, _("phone %(number)s") % {"number": phone}) for phone in b.phones]
+        triples += [(PHONE, phone, _("phone %(number)s")) for phone in b.phones]
     return _described(triples)
 
 

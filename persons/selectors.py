@@ -12,7 +12,7 @@ from datetime import date
 from django.contrib.postgres.search import SearchQuery, TrigramSimilarity, TrigramWordSimilarity
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import Func, Prefetch, Q, QuerySet, Value
+from django.db.models import FloatField, Func, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -457,27 +457,30 @@ def business_match(*, user, name: str, identifier: str = "", limit: int = MATCH_
                 "pk", "merged_into_id"
             )
         }
-    records, similarity = {}, {}
+    records = {}
     if name.strip():
         with _rolled_back() as cursor:
             cursor.execute(
                 "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
                 [str(NAME_THRESHOLD)],
             )
-            for business in (
-                visible.current()
+            records = {
+                business.pk: business
+                for business in visible.current()
                 .filter(Q(name_key__trigram_word_similar=_name_key(name)) | Q(pk__in=exact))
                 .annotate(similarity=_name_similarity(name.strip()))
                 .order_by("-similarity", "pk")[: limit * 3]
-            ):
-                records[business.pk] = business
-                similarity[business.pk] = business.similarity
-    if exact - set(records):
+            }
+    if missing := exact - set(records):
+        # Found by their number alone: no name similarity to show.
         records |= {
-            business.pk: business for business in visible.filter(pk__in=exact - set(records))
+            business.pk: business
+            for business in visible.filter(pk__in=missing).annotate(
+                similarity=Value(0.0, output_field=FloatField())
+            )
         }
     candidates = [
-        _score_business(business, {key} if pk in exact else set(), similarity.get(pk, 0.0))
+        _score_business(business, {key} if pk in exact else set(), business.similarity)
         for pk, business in records.items()
     ]
     candidates.sort(key=lambda c: (-c.score, -c.similarity, c.record.pk))

@@ -12,7 +12,7 @@ from datetime import date
 from django.contrib.postgres.search import SearchQuery, TrigramSimilarity, TrigramWordSimilarity
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import Func, Prefetch, Q, QuerySet, Value
+from django.db.models import FloatField, Func, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -457,27 +457,30 @@ def business_match(*, user, name: str, identifier: str = "", limit: int = MATCH_
                 "pk", "merged_into_id"
             )
         }
-    records, similarity = {}, {}
+    records = {}
     if name.strip():
         with _rolled_back() as cursor:
             cursor.execute(
                 "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
                 [str(NAME_THRESHOLD)],
             )
-            for business in (
-                visible.current()
+            records = {
+                business.pk: business
+                for business in visible.current()
                 .filter(Q(name_key__trigram_word_similar=_name_key(name)) | Q(pk__in=exact))
                 .annotate(similarity=_name_similarity(name.strip()))
                 .order_by("-similarity", "pk")[: limit * 3]
-            ):
-                records[business.pk] = business
-                similarity[business.pk] = business.similarity
-    if exact - set(records):
+            }
+    if missing := exact - set(records):
+        # Found by their number alone: no name similarity to show.
         records |= {
-            business.pk: business for business in visible.filter(pk__in=exact - set(records))
+            business.pk: business
+            for business in visible.filter(pk__in=missing).annotate(
+                similarity=Value(0.0, output_field=FloatField())
+            )
         }
     candidates = [
-        _score_business(business, {key} if pk in exact else set(), similarity.get(pk, 0.0))
+        _score_business(business, {key} if pk in exact else set(), business.similarity)
         for pk, business in records.items()
     ]
     candidates.sort(key=lambda c: (-c.score, -c.similarity, c.record.pk))
@@ -678,29 +681,22 @@ def related_cases(*, user, seizure: Seizure, links: list[CaseLink]) -> list[Case
 # --- Correlation with the regional records received from the hub ---------------------------
 
 
-def _described(pairs) -> dict[str, str]:
-    """typed key → what to call it, from (kind, value as written, words) triples."""
+def _described(triples) -> dict[str, str]:
+    """typed key → what to call it, from (kind, value as written, label with a
+    ``%(number)s``) triples; the first triple of a key names it."""
     keys = {}
-    for kind, value, words in pairs:
+    for kind, value, label in triples:
         key = typed_key(kind, value)
-        if key:
-            keys.setdefault(key, words)
+        if key and key not in keys:
+            keys[key] = label % {"number": value}
     return keys
 
 
 def _person_keys(persons) -> dict[str, str]:
     """The typed keys of the persons' documents and phones (documents prefetched)."""
     return _described(
-        [
-            (DOCUMENT, d.number, _("document %(number)s") % {"number": d.number})
-            for p in persons
-            for d in p.documents.all()
-        ]
-        + [
-            (PHONE, phone, _("phone %(number)s") % {"number": phone})
-            for p in persons
-            for phone in p.phones
-        ]
+        [(DOCUMENT, d.number, _("document %(number)s")) for p in persons for d in p.documents.all()]
+        + [(PHONE, phone, _("phone %(number)s")) for p in persons for phone in p.phones]
     )
 
 
@@ -709,14 +705,10 @@ def _business_keys(businesses) -> dict[str, str]:
     triples = []
     for b in businesses:
         triples += [
-            (
-                REGISTRATION,
-                b.registration_number,
-                _("registration %(number)s") % {"number": b.registration_number},
-            ),
-            (TAX, b.tax_id, _("tax number %(number)s") % {"number": b.tax_id}),
+            (REGISTRATION, b.registration_number, _("registration %(number)s")),
+            (TAX, b.tax_id, _("tax number %(number)s")),
         ]
-        triples += [(PHONE, phone, _("phone %(number)s") % {"number": phone}) for phone in b.phones]
+        triples += [(PHONE, phone, _("phone %(number)s")) for phone in b.phones]
     return _described(triples)
 
 

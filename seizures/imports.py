@@ -156,7 +156,7 @@ COLUMNS = (
 )
 COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
 SEIZURE_COLUMNS = [column for column in COLUMNS if column.level == "seizure"]
-ITEM_COLUMNS = [column.key for column in COLUMNS if column.level == "item"]
+ITEM_KEYS = [column.key for column in COLUMNS if column.level == "item"]
 SEIZURE_CODE_LISTS = {
     "location_type": CodeList.LOCATION_TYPE,
     "procedure": CodeList.CUSTOMS_PROCEDURE,
@@ -638,7 +638,7 @@ class _RowReader:
 
     def item(self, number: int, raw: dict) -> tuple[dict | None, list[RowError]]:
         """The row's item, or why it cannot be read, by column."""
-        texts = {key: _text(raw.get(key)) for key in ITEM_COLUMNS}
+        texts = {key: _text(raw.get(key)) for key in ITEM_KEYS}
         problems: dict[str, str] = {}
         for key in ("commodity", "quantity"):
             if not texts[key]:

@@ -35,7 +35,8 @@ from ncen import tasks
 from ncen.models import TaskRun, User
 from ncen.tasking import enqueue
 from seizures import services
-from tests.exchange.live import Hub, Worker, wait_until
+from tests.celery_worker import wait_until
+from tests.exchange.live import Hub, Worker
 from tests.factories import decision, make_seizures
 
 CHUNK = 500

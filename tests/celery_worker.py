@@ -7,6 +7,7 @@ import email.policy
 import os
 import subprocess
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -23,6 +24,30 @@ def database_url() -> str:
     if db["HOST"].startswith("/"):  # a Unix socket directory, as with the embedded server
         return f"postgres://{credentials}@/{db['NAME']}?host={quote(db['HOST'])}"
     return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def wait_until(condition, *, timeout: float, what: str, state=None):
+    """``condition()``'s first true value within ``timeout`` seconds; else fail, saying what
+    was awaited and, when given, what ``state()`` says about where things stand."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    found = f" ({state()})" if state is not None else ""
+    raise AssertionError(f"timed out waiting for {what}{found}")
+
+
+def finished(run, *, timeout: float = 60):
+    """The TaskRun ``run`` once a worker has finished it, succeeded or failed."""
+    from ncen.models import TaskRun
+
+    def done():
+        run.refresh_from_db()
+        return run.status in (TaskRun.Status.SUCCEEDED, TaskRun.Status.FAILED) and run
+
+    return wait_until(done, timeout=timeout, what=f"{run.name} to finish", state=lambda: run.status)
 
 
 def mail_folder(queue: str) -> Path:

@@ -6,7 +6,6 @@ Chromium, real server, real worker on the real Redis."""
 
 import os
 import re
-import time
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -18,7 +17,7 @@ from indicators.tasks import check_seizure
 from ncen.models import Role, TaskRun
 from ncen.tasks import email_notification
 
-from ..celery_worker import running_worker, send_to
+from ..celery_worker import finished, running_worker, send_to, wait_until
 from ..factories import UserFactory, code, make_seizure
 from .pages import sign_in
 
@@ -31,15 +30,14 @@ def _nav(page: Page, name: str):
 
 def _checked(seizure, timeout: float = 60) -> TaskRun:
     """The worker's finished check of ``seizure``."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        run = TaskRun.objects.filter(
+    run = wait_until(
+        lambda: TaskRun.objects.filter(
             name=check_seizure.name, arguments__seizure_id=seizure.pk
-        ).first()
-        if run is not None and run.status in (TaskRun.Status.SUCCEEDED, TaskRun.Status.FAILED):
-            return run
-        time.sleep(0.2)
-    raise AssertionError(f"{seizure.reference} was not checked in {timeout} s")
+        ).first(),
+        timeout=timeout,
+        what=f"the check of {seizure.reference} to be queued",
+    )
+    return finished(run, timeout=timeout)
 
 
 def _seizure(officer, when: datetime, commodity: str, unit: str = "kg"):

@@ -12,8 +12,7 @@ from ncen import tasks
 from ncen.models import Notification
 from seizures.models import Seizure
 
-from ..celery_worker import sent_mail, worker_for
-from ..exchange.live import wait_until
+from ..celery_worker import sent_mail, wait_until, worker_for
 from ..factories import make_seizure
 from .pages import sign_in
 

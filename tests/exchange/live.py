@@ -8,14 +8,13 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import psycopg
 from django.db import connection
 
-from ..celery_worker import database_url
+from ..celery_worker import database_url, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 HUB_REDIS_DB = 7
@@ -25,19 +24,6 @@ def free_port() -> int:
     with contextlib.closing(socket.socket()) as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def wait_until(condition, *, timeout: float, what: str, state=None):
-    """``condition()``'s first true value within ``timeout`` seconds; else fail, saying what
-    was awaited and, when given, what ``state()`` says about where things stand."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    found = f" ({state()})" if state is not None else ""
-    raise AssertionError(f"timed out waiting for {what}{found}")
 
 
 class Hub:

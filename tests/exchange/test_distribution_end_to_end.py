@@ -16,8 +16,9 @@ from exchange.models import FeedPull, ReceivedRecord
 from exchange.payload import utc_iso
 from ncen.canonical import canonical_json
 
+from ..celery_worker import wait_until
 from ..conftest import signed_in_client
-from .live import Hub, Worker, wait_until
+from .live import Hub, Worker
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "examples"
 

@@ -13,9 +13,10 @@ from exchange.tasks import deliver_outbox
 from ncen.celery import app as celery_app
 from seizures import services
 
+from ..celery_worker import wait_until
 from ..factories import decision, make_seizures
 from .conftest import approved, reapproved
-from .live import Hub, RedisServer, Worker, wait_until
+from .live import Hub, RedisServer, Worker
 
 
 @pytest.fixture

@@ -15,8 +15,7 @@ from ncen.models import AuditEntry, Notification, TaskRun
 from ncen.tasks import email_notification
 from seizures import services as seizure_services
 
-from ..celery_worker import worker_for
-from ..exchange.live import wait_until
+from ..celery_worker import wait_until, worker_for
 from ..factories import AdministrationFactory, code, make_seizure, submit_and_approve
 from .conftest import criteria, make_indicator
 

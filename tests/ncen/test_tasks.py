@@ -1,7 +1,5 @@
 """Background work with a real Celery worker on the real Redis."""
 
-import time
-
 import pytest
 from django.conf import settings
 from django.db import transaction
@@ -10,7 +8,7 @@ from ncen.models import TaskRun
 from ncen.tasking import enqueue
 from ncen.tasks import deactivate_unused_accounts
 
-from ..celery_worker import own_queue, running_worker
+from ..celery_worker import finished, own_queue, running_worker
 
 
 @pytest.fixture
@@ -35,12 +33,7 @@ def test_enqueued_task_runs_on_a_real_worker_and_leaves_a_status_row(worker, fj_
         run = enqueue(deactivate_unused_accounts, requested_by=fj_admin)
         assert sent == []  # nothing leaves before the transaction commits
     assert sent == [str(run.pk)]
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        run.refresh_from_db()
-        if run.status in (TaskRun.Status.SUCCEEDED, TaskRun.Status.FAILED):
-            break
-        time.sleep(0.2)
+    finished(run)
     assert run.status == TaskRun.Status.SUCCEEDED, run.message
     assert run.attempts == 1
     assert run.result == {"warned": 0, "deactivated": 0}

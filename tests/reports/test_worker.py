@@ -13,7 +13,7 @@ from reports import services
 from reports.models import Report
 from reports.tasks import generate_report
 
-from ..celery_worker import worker_for
+from ..celery_worker import finished, worker_for
 from ..conftest import signed_in_client
 from ..factories import make_full_case
 
@@ -69,12 +69,7 @@ def test_a_report_whose_requester_was_deactivated_meanwhile_fails_with_the_reaso
         # Deactivated before the worker runs (the task leaves on commit): it reads as them.
         fj_officer.is_active = False
         fj_officer.save()
-    run = report.run
-    deadline = time.monotonic() + 90
-    while run.status not in (TaskRun.Status.SUCCEEDED, TaskRun.Status.FAILED):
-        assert time.monotonic() < deadline, run.status
-        time.sleep(0.2)
-        run.refresh_from_db()
+    run = finished(report.run, timeout=90)
     assert run.status == TaskRun.Status.FAILED
     assert "no longer among those you may see" in run.message
     report.refresh_from_db()

@@ -1,7 +1,5 @@
 """The import on a real Celery worker: progress on the TaskRun row, all or nothing."""
 
-import time
-
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,7 +10,7 @@ from seizures.imports import import_confirm, import_preview
 from seizures.models import Code, Seizure
 from seizures.tasks import _Progress, import_seizures
 
-from ..celery_worker import worker_for
+from ..celery_worker import finished, worker_for
 from .import_files import GOOD_ROWS, as_xlsx
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,16 +22,6 @@ def worker(transactional_db, request, monkeypatch):
         yield queue
 
 
-def _finished(run: TaskRun) -> TaskRun:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        run.refresh_from_db()
-        if run.status in (TaskRun.Status.SUCCEEDED, TaskRun.Status.FAILED):
-            return run
-        time.sleep(0.2)
-    raise AssertionError(f"the import is still {run.status}")
-
-
 def _confirmed(user) -> TaskRun:
     preview = import_preview(by=user, upload=SimpleUploadedFile("march.xlsx", as_xlsx(GOOD_ROWS)))
     assert preview.checked.ok
@@ -41,7 +29,7 @@ def _confirmed(user) -> TaskRun:
 
 
 def test_a_worker_imports_the_file_and_leaves_the_outcome_on_the_run(worker, fj_officer):
-    run = _finished(_confirmed(fj_officer))
+    run = finished(_confirmed(fj_officer))
     assert run.status == TaskRun.Status.SUCCEEDED, run.message
     seizures = list(Seizure.objects.order_by("reference_number"))
     assert [s.reference_number for s in seizures] == [1, 2, 3]
@@ -55,7 +43,7 @@ def test_a_worker_imports_the_file_and_leaves_the_outcome_on_the_run(worker, fj_
 
 
 def test_a_row_refused_when_the_worker_runs_leaves_nothing_saved(worker, fj_officer):
-    run = _finished(_confirmed_after_retiring(fj_officer))
+    run = finished(_confirmed_after_retiring(fj_officer))
     assert run.status == TaskRun.Status.FAILED
     assert not Seizure.objects.exists()
     assert run.result["errors"] == [

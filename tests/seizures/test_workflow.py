@@ -14,8 +14,7 @@ from ncen.models import AuditEntry, Notification, TaskRun
 from seizures import services
 from seizures.models import Approval, Seizure
 
-from ..celery_worker import sent_mail, worker_for
-from ..exchange.live import wait_until
+from ..celery_worker import sent_mail, wait_until, worker_for
 from ..factories import decision, make_seizure, submit_and_approve
 
 pytestmark = pytest.mark.django_db

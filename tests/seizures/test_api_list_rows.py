@@ -12,7 +12,8 @@ from rest_framework.renderers import JSONRenderer
 
 from ncen.models import Administration
 from seizures import selectors
-from seizures.api.serializers import SeizureListOutput
+from seizures.api import serializers
+from seizures.api.serializers import SeizureListOutput, _decimal_format
 from seizures.filters import SeizureFilterSet
 
 from ..conftest import api_client
@@ -133,3 +134,14 @@ def test_the_schema_still_describes_the_list_by_its_serializer(fj_officer):
         assert results["items"] == {"$ref": "#/components/schemas/SeizureListOutput"}
     fields = schema["components"]["schemas"]["SeizureListOutput"]["properties"]
     assert list(fields) == SeizureListOutput.Meta.fields
+
+
+def test_a_decimal_of_another_scale_is_written_as_the_serializer_writes_it():
+    # PostgreSQL gives a column's scale, written as it is; any other value goes through the
+    # field, which rounds it to its places.
+    for to_representation, places in serializers._decimal_formats():
+        written = _decimal_format(to_representation, places)
+        for given in ("1.5", "2", "0.0005", "12.345", "12.30", "7.125", "3.200"):
+            assert written(Decimal(given)) == to_representation(Decimal(given))
+    quantity, value = (_decimal_format(*each) for each in serializers._decimal_formats())
+    assert (quantity(Decimal("1.5")), value(Decimal("12.345"))) == ("1.500", "12.34")

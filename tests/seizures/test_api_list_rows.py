@@ -15,6 +15,8 @@ from seizures import selectors
 from seizures.api import serializers
 from seizures.api.serializers import SeizureListOutput, _decimal_format
 from seizures.filters import SeizureFilterSet
+from seizures.models import Item
+from seizures.querysets import ITEM_COLUMNS
 
 from ..conftest import api_client
 from ..factories import code, make_seizure
@@ -134,6 +136,22 @@ def test_the_schema_still_describes_the_list_by_its_serializer(fj_officer):
         assert results["items"] == {"$ref": "#/components/schemas/SeizureListOutput"}
     fields = schema["components"]["schemas"]["SeizureListOutput"]["properties"]
     assert list(fields) == SeizureListOutput.Meta.fields
+
+
+def test_the_items_are_the_orms_rows(fj_officer, varied_seizures):
+    # seizure_list_items sends the ORM's SQL, compiled once, and reads its rows as they come.
+    rows = list(selectors.seizure_list_rows(user=fj_officer))
+    orm = {row["id"]: [] for row in rows}
+    for item in Item.objects.filter(seizure__in=orm).values(*ITEM_COLUMNS):
+        orm[item["seizure_id"]].append(item)
+    items = selectors.seizure_list_items(rows=rows)
+    assert items == orm
+    assert [type(value) for value in items[rows[0]["id"]][0].values()] == [
+        type(value) for value in orm[rows[0]["id"]][0].values()
+    ]
+    assert sum(len(each) for each in items.values()) > len(rows)
+    assert selectors.seizure_list_items(rows=rows[:1]) == {rows[0]["id"]: orm[rows[0]["id"]]}
+    assert selectors.seizure_list_items(rows=[]) == {}
 
 
 def test_a_decimal_of_another_scale_is_written_as_the_serializer_writes_it():

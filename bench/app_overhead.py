@@ -17,9 +17,9 @@ import time
 
 from common import ms, officer, p50_p95, signed_in, table
 from django.test import RequestFactory
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
+from ncen.api.renderers import JSONRenderer
 from ncen.paginator import CappedPaginator
 from seizures import selectors
 from seizures.api.serializers import SeizureListOutput

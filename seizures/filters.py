@@ -4,6 +4,7 @@ import copy
 import re
 from collections import defaultdict
 from datetime import datetime, time, timedelta
+from functools import cached_property
 
 import django_filters
 from django import forms
@@ -42,11 +43,17 @@ class FormCodes:
     list). Administrators add, rename and retire codes at any time, so each form reads its
     own."""
 
-    def __init__(self, form: forms.Form, visible: QuerySet):
+    def __init__(self, form: forms.Form, user):
         self._form = form
-        self._visible = visible
+        self._user = user
         self._named: dict[int, Code] | None = None
         self._offered: dict[str, list[tuple[int, str]]] | None = None
+
+    @cached_property
+    def _visible(self) -> QuerySet:
+        # Made when first needed: a form that names no code and is not rendered (most API
+        # requests) never reads codes.
+        return Code.objects.visible_to(self._user)
 
     def _fields(self) -> dict[str, "CodeChoiceField"]:
         return {
@@ -173,7 +180,7 @@ class CodeListsFilterSet(NcenFilterSet):
 
     def prepare_form(self, form: forms.Form) -> None:
         """Narrows the choices of a new form to what the user may see."""
-        codes = FormCodes(form, Code.objects.visible_to(self.request_user))
+        codes = FormCodes(form, self.request_user)
         for field in form.fields.values():
             if isinstance(field, CodeChoiceField):
                 field.codes = codes

@@ -6,7 +6,7 @@ ownership of what is referred to, and leave the rules of a seizure to the servic
 import functools
 
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
@@ -144,14 +144,41 @@ class RouteOutput(serializers.Serializer):
 
 
 @functools.cache
-def _row_formats():
-    """The serializers' own fields that format dates (in the active time zone) and decimals."""
+def _decimal_formats():
+    """The item serializer's fields that format decimals, and their number of places."""
     item = ItemOutput().fields
-    return (
-        SeizureListOutput().fields["occurred_at"].to_representation,
-        item["quantity"].to_representation,
-        item["estimated_value"].to_representation,
+    return tuple(
+        (item[name].to_representation, item[name].decimal_places)
+        for name in ("quantity", "estimated_value")
     )
+
+
+def _decimal_format(to_representation, places: int):
+    """A decimal as DecimalField.to_representation writes it. PostgreSQL gives a column's
+    values with its scale, which is the field's places: quantizing them to the places they
+    already have changes nothing, and costs most of the formatting, so only a value of
+    another scale goes through the field."""
+    exponent = -places
+
+    def formatted(value) -> str:
+        if value.as_tuple().exponent == exponent:
+            return f"{value:f}"
+        return to_representation(value)
+
+    return formatted
+
+
+def _moment_format():
+    """A date and time as DateTimeField.to_representation writes it (ISO 8601 in the active
+    time zone, UTC as Z), with the time zone looked up once for the page rather than once a
+    value."""
+    zone = timezone.get_current_timezone()
+
+    def formatted(value) -> str:
+        text = value.astimezone(zone).isoformat()
+        return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+
+    return formatted
 
 
 class SeizureListOutput(serializers.ModelSerializer):
@@ -197,7 +224,8 @@ class SeizureListOutput(serializers.ModelSerializer):
         value, which were most of the list endpoint's time. The serializer stays the
         description of the output (the schema is made from it); a test holds the two equal."""
         language = translation.get_language()
-        moment, quantity, value = _row_formats()
+        moment = _moment_format()
+        quantity, value = (_decimal_format(*each) for each in _decimal_formats())
 
         def code(row: dict, relation: str) -> dict | None:
             pk = row[f"{relation}__id"]

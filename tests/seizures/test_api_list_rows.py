@@ -12,8 +12,11 @@ from rest_framework.renderers import JSONRenderer
 
 from ncen.models import Administration
 from seizures import selectors
-from seizures.api.serializers import SeizureListOutput
+from seizures.api import serializers
+from seizures.api.serializers import SeizureListOutput, _decimal_format
 from seizures.filters import SeizureFilterSet
+from seizures.models import Item
+from seizures.querysets import ITEM_COLUMNS
 
 from ..conftest import api_client
 from ..factories import code, make_seizure
@@ -133,3 +136,30 @@ def test_the_schema_still_describes_the_list_by_its_serializer(fj_officer):
         assert results["items"] == {"$ref": "#/components/schemas/SeizureListOutput"}
     fields = schema["components"]["schemas"]["SeizureListOutput"]["properties"]
     assert list(fields) == SeizureListOutput.Meta.fields
+
+
+def test_the_items_are_the_orms_rows(fj_officer, varied_seizures):
+    # seizure_list_items sends the ORM's SQL, compiled once, and reads its rows as they come.
+    rows = list(selectors.seizure_list_rows(user=fj_officer))
+    orm = {row["id"]: [] for row in rows}
+    for item in Item.objects.filter(seizure__in=orm).values(*ITEM_COLUMNS):
+        orm[item["seizure_id"]].append(item)
+    items = selectors.seizure_list_items(rows=rows)
+    assert items == orm
+    assert [type(value) for value in items[rows[0]["id"]][0].values()] == [
+        type(value) for value in orm[rows[0]["id"]][0].values()
+    ]
+    assert sum(len(each) for each in items.values()) > len(rows)
+    assert selectors.seizure_list_items(rows=rows[:1]) == {rows[0]["id"]: orm[rows[0]["id"]]}
+    assert selectors.seizure_list_items(rows=[]) == {}
+
+
+def test_a_decimal_of_another_scale_is_written_as_the_serializer_writes_it():
+    # PostgreSQL gives a column's scale, written as it is; any other value goes through the
+    # field, which rounds it to its places.
+    for to_representation, places in serializers._decimal_formats():
+        written = _decimal_format(to_representation, places)
+        for given in ("1.5", "2", "0.0005", "12.345", "12.30", "7.125", "3.200"):
+            assert written(Decimal(given)) == to_representation(Decimal(given))
+    quantity, value = (_decimal_format(*each) for each in serializers._decimal_formats())
+    assert (quantity(Decimal("1.5")), value(Decimal("12.345"))) == ("1.500", "12.34")

@@ -45,10 +45,13 @@ def route(codes) -> SafeString:
 @register.simple_tag
 def quantity(item) -> SafeString:
     """An item's quantity without trailing zeros; an amount of cash in its currency."""
-    if item.unit.code == "currency" and item.currency:
-        unit = item.currency
-    else:
-        unit = str(item.unit).lower()
-    return format_html(
-        '<span class="nowrap">{} {}</span>', intcomma(item.quantity.normalize()), unit
+    return quantity_html(
+        item.quantity, unit_code=item.unit.code, unit_label=str(item.unit), currency=item.currency
     )
+
+
+def quantity_html(quantity, *, unit_code: str, unit_label: str, currency: str) -> SafeString:
+    """What ``{% quantity %}`` writes, from an item's values (lists that read items as plain
+    rows): ``unit_label`` is the unit's label in the active language."""
+    unit = currency if unit_code == "currency" and currency else unit_label.lower()
+    return format_html('<span class="nowrap">{} {}</span>', intcomma(quantity.normalize()), unit)

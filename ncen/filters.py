@@ -3,7 +3,9 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from .audit import Action
 from .models import AuditEntry, Office, Role, User
@@ -13,6 +15,15 @@ class DateInput(forms.DateInput):
     """The browser's own date picker; it sends ISO dates whatever the language."""
 
     input_type = "date"
+
+
+class CountryChoices(BaseChoiceIterator):
+    """Every country, named in the active language, as a field's choices. Given as a function,
+    they were checked again pair by pair each time they were read (Django normalises what a
+    callable returns), which took as long as writing the select of 250 countries."""
+
+    def __iter__(self):
+        return iter(countries)
 
 
 class NcenFilterSet(django_filters.FilterSet):

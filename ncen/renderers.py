@@ -1,39 +1,116 @@
-"""The form renderer: Django's, except for selects, whose options it writes in Python."""
+"""The form renderer: Django's, except for selects, whose options are written in Python."""
 
+import copy
 from html import escape
 
+from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 
 
-def _option(option: dict) -> str:
-    attrs = option["attrs"]
-    # Django's own Select gives an option no attribute but "selected"; flatatt is for others.
-    extra = " selected" if attrs == {"selected": True} else flatatt(attrs) if attrs else ""
-    value, label = escape(str(option["value"])), escape(str(option["label"]))
-    return f'<option value="{value}"{extra}>{label}</option>'
+def _escaped(value) -> str:
+    """conditional_escape's result, without its handling of lazy arguments, which took
+    most of the time of writing a select of 250 countries."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return escape(str(value))
+
+
+def _option(value, label, attributes: str) -> str:
+    return f'<option value="{_escaped(value)}"{attributes}>{_escaped(label)}</option>'
+
+
+def _optgroup(label) -> str:
+    return f'<optgroup label="{_escaped(label)}">'
+
+
+def _select(name: str, attrs: dict, options: list[str]) -> SafeString:
+    return mark_safe(  # noqa: S308 - every value escaped by _option and flatatt
+        f'<select name="{_escaped(name)}"{flatatt(attrs)}>{"".join(options)}</select>'
+    )
+
+
+class Select(forms.Select):
+    """Django's Select, written from its choices in one pass: neither a dictionary per option
+    (ChoiceWidget.optgroups) nor a template. A country select has 250 options and a seizure
+    form up to seven of them. The HTML is that of Django's templates less the line breaks
+    between options; the attributes (``data-searchable`` of the pickers, ``aria-*``, ``id``)
+    are Django's."""
+
+    def get_context(self, name, value, attrs):
+        context = forms.Widget.get_context(self, name, value, attrs)
+        if self.allow_multiple_selected:
+            context["widget"]["attrs"]["multiple"] = True
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        wanted, multiple = widget["value"], self.allow_multiple_selected
+        options, has_selected = [], False
+        # As ChoiceWidget.optgroups: a group's label is its value; only the first match is
+        # selected unless the select takes several.
+        for option_value, option_label in self.choices:
+            if option_value is None:
+                option_value = ""
+            group = isinstance(option_label, list | tuple)
+            if group and option_value:
+                options.append(_optgroup(option_value))
+            for value, label in option_label if group else [(option_value, option_label)]:
+                selected = (not has_selected or multiple) and str(value) in wanted
+                has_selected |= selected
+                options.append(_option(value, label, " selected" if selected else ""))
+            if group and option_value:
+                options.append("</optgroup>")
+        return _select(widget["name"], widget["attrs"], options)
+
+
+class SelectMultiple(Select):
+    allow_multiple_selected = True
+
+
+# Django's own select widgets, which every form's fields render as Select above.
+_WRITTEN = {forms.Select: Select, forms.SelectMultiple: SelectMultiple}
+
+
+class BoundField(forms.BoundField):
+    """Every form's fields (FormRenderer.bound_field_class): a field whose widget is Django's
+    own Select or SelectMultiple renders it as ncen's, so that no form has to declare it."""
+
+    def as_widget(self, widget=None, attrs=None, only_initial=False):
+        widget = widget or self.field.widget
+        written = _WRITTEN.get(type(widget))
+        if written is not None:
+            widget = copy.copy(widget)
+            widget.__class__ = written
+        return super().as_widget(widget, attrs, only_initial)
 
 
 class FormRenderer(DjangoTemplates):
-    """Django's select template includes a template per option and another for each
-    option's attributes. A country select has 250 options and the seizure forms hold up to
-    seven of them: through templates, the list page's filters alone took about 40 % of its
-    rendering time (bench/README.md). The HTML is the same, less the line breaks between
-    options."""
+    """Django's renderer, but for selects. Django's select template includes a template per
+    option and another for each option's attributes: through templates, the list page's
+    filters alone took about 40 % of its rendering time (bench/README.md). Django's own
+    select widgets are written by Select above; a select widget of a library (a Select
+    subclass, whose options may be shaped by its own methods) is written here from the
+    options Django made."""
+
+    bound_field_class = BoundField
 
     def render(self, template_name, context, request=None):
         if template_name != SELECT_TEMPLATE:
             return super().render(template_name, context, request)
         widget = context["widget"]
-        parts = [f'<select name="{escape(widget["name"])}"{flatatt(widget["attrs"])}>']
-        for group_name, options, _index in widget["optgroups"]:
+        options = []
+        for group_name, group, _index in widget["optgroups"]:
             if group_name:
-                parts.append(f'<optgroup label="{escape(str(group_name))}">')
-            parts.extend(_option(option) for option in options)
+                options.append(_optgroup(group_name))
+            for option in group:
+                attrs = option["attrs"]
+                # Django's Select gives an option no attribute but "selected".
+                attributes = " selected" if attrs == {"selected": True} else flatatt(attrs)
+                options.append(_option(option["value"], option["label"], attributes))
             if group_name:
-                parts.append("</optgroup>")
-        parts.append("</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - every value escaped above
+                options.append("</optgroup>")
+        return _select(widget["name"], widget["attrs"], options)

@@ -39,6 +39,18 @@ class Form(forms.Form):
     marked = forms.ChoiceField(
         choices=[("a", "A"), ("b", "B")], widget=MarkedSelect(attrs={"class": "x"})
     )
+    kind = forms.ChoiceField(
+        label="Kind & <sort>", choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect
+    )
+    note = forms.CharField(label="Note?", required=False)
+    hidden = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    required_css_class = "required"
+
+
+def _groups(renderer, data) -> dict:
+    form = Form(data, renderer=renderer)
+    return {name: form[name].as_field_group() for name in form.fields}
 
 
 def _rendered(renderer, data) -> dict:
@@ -61,6 +73,10 @@ def test_selects_are_the_html_of_djangos_templates(language, data):
         ours, django = _rendered(FormRenderer(), data), _rendered(DjangoTemplates(), data)
     for name in Form.base_fields:
         assert parse_html(ours[name]) == parse_html(django[name]), name
+    with translation.override(language):
+        ours, django = _groups(FormRenderer(), data), _groups(DjangoTemplates(), data)
+    for name in Form.base_fields:  # labels, legends, help texts and errors too
+        assert parse_html(ours[name]) == parse_html(django[name]), name
 
 
 def test_djangos_selects_are_written_by_ncens_select():
@@ -81,3 +97,19 @@ def test_djangos_selects_are_written_by_ncens_select():
     assert '<option value="blue" selected>' in html["colours"]
     assert '<option value="2" selected><b>Large</b></option>' in html["size"]
     assert '<option value="a" data-value="a">A</option>' in html["marked"]
+
+
+def test_labels_are_written_as_djangos_template_writes_them():
+    form = Form(renderer=FormRenderer())
+    assert (
+        form["country"].label_tag() == '<label for="id_country" class="required">Country:</label>'
+    )
+    assert form["note"].label_tag() == '<label for="id_note">Note?</label>'
+    assert form["kind"].legend_tag() == (
+        '<legend class="required">Kind &amp; &lt;sort&gt;:</legend>'
+    )
+    assert form["note"].label_tag(attrs={"hidden": True, "data-x": False}) == (
+        '<label hidden for="id_note">Note?</label>'
+    )
+    form.auto_id = ""
+    assert form["note"].label_tag() == "Note?"

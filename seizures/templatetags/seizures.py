@@ -18,11 +18,20 @@ register = template.Library()
 
 
 @functools.lru_cache(maxsize=1024)
-def _country_name(code: str, language: str | None) -> str:
-    """django-countries translates a name each time it is asked (about 4 µs): a page of 50
-    routes asks some 150 times for the same few dozen countries. Codes are ISO codes, a few
-    hundred at most, in two languages."""
-    return Country(code=code).name
+def _country(code: str, language: str | None) -> SafeString:
+    """A route's country: its code, named on hover. django-countries translates a name each
+    time it is asked (about 4 µs), and format_html costs as much: a page of 50 routes writes
+    some 150 of the same few dozen countries. Codes are ISO codes, a few hundred at most, in
+    two languages."""
+    return format_html('<abbr title="{}">{}</abbr>', Country(code=code).name, code)
+
+
+@functools.lru_cache(maxsize=16)
+def _then(language: str | None) -> SafeString:
+    """What separates a route's countries, in ``language`` (the active one)."""
+    return format_html(
+        ' <span aria-hidden="true">→</span><span class="visually-hidden">{}</span> ', _("then")
+    )
 
 
 @register.simple_tag
@@ -31,14 +40,8 @@ def route(codes) -> SafeString:
     if not codes:
         return mark_safe("—")
     language = get_language()
-    then = format_html(
-        ' <span aria-hidden="true">→</span><span class="visually-hidden">{}</span> ', _("then")
-    )
     return mark_safe(  # noqa: S308 - each part made by format_html
-        then.join(
-            format_html('<abbr title="{}">{}</abbr>', _country_name(code, language), code)
-            for code in codes
-        )
+        _then(language).join(_country(code, language) for code in codes)
     )
 
 

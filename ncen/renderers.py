@@ -1,4 +1,5 @@
-"""The form renderer: Django's, except for selects, whose options are written in Python."""
+"""The form renderer: Django's, except for selects, labels, inputs and empty error lists,
+which are written in Python."""
 
 import copy
 from html import escape
@@ -10,6 +11,15 @@ from django.utils.safestring import SafeString, mark_safe
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 LABEL_TEMPLATE = "django/forms/label.html"
+# Django's inputs whose template is input.html and nothing else.
+INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in (
+        *("text", "number", "email", "url", "color", "search", "tel", "password"),
+        *("hidden", "date", "datetime", "time"),
+    )
+)
+ERROR_LIST_TEMPLATE = "django/forms/errors/list/default.html"
 
 
 def _escaped(value) -> str:
@@ -31,7 +41,7 @@ def _optgroup(label) -> str:
 def _attributes(attrs: dict | None) -> str:
     """What Django's django/forms/attrs.html writes, in the same order."""
     return "".join(
-        f" {name}" if value is True else f' {name}="{_escaped(value)}"'
+        f" {_escaped(name)}" if value is True else f' {_escaped(name)}="{_escaped(value)}"'
         for name, value in (attrs or {}).items()
         if value is not False
     )
@@ -99,19 +109,25 @@ class BoundField(forms.BoundField):
 
 
 class FormRenderer(DjangoTemplates):
-    """Django's renderer, but for selects and labels, which it writes in Python. Django's
-    select template includes a template per option and another for each option's
-    attributes: through templates, the list page's filters alone took about 40 % of its
-    rendering time (bench/README.md). Django's own select widgets are written by Select
-    above; a select widget of a library (a Select subclass, whose options may be shaped by
-    its own methods) is written here from the options Django made. A label was a template
-    and an included one for its attributes: 0.2 ms a field."""
+    """Django's renderer, but for selects, labels, inputs and empty error lists, which it
+    writes in Python. Django's select template includes a template per option and another
+    for each option's attributes: through templates, the list page's filters alone took
+    about 40 % of its rendering time (bench/README.md). Django's own select widgets are
+    written by Select above; a select widget of a library (a Select subclass, whose options
+    may be shaped by its own methods) is written here from the options Django made. A
+    label, an input and an empty error list were a template and an included one each:
+    about 0.1 ms each, for every field. The HTML is the templates', which Django's
+    renderers strip."""
 
     bound_field_class = BoundField
 
     def render(self, template_name, context, request=None):
         if template_name == LABEL_TEMPLATE:
             return _label(context)
+        if template_name in INPUT_TEMPLATES:
+            return _input(context["widget"])
+        if template_name == ERROR_LIST_TEMPLATE and not context["errors"]:
+            return ""  # what the template writes for a field without errors
         if template_name != SELECT_TEMPLATE:
             return super().render(template_name, context, request)
         widget = context["widget"]
@@ -129,10 +145,19 @@ class FormRenderer(DjangoTemplates):
         return _select(widget["name"], widget["attrs"], options)
 
 
+def _input(widget: dict) -> SafeString:
+    """What Django's input.html writes, included by the template of each of INPUT_TEMPLATES."""
+    value = "" if widget["value"] is None else f' value="{_escaped(widget["value"])}"'
+    return mark_safe(  # noqa: S308 - every value escaped
+        f'<input type="{_escaped(widget["type"])}" name="{_escaped(widget["name"])}"{value}'
+        f"{_attributes(widget['attrs'])}>"
+    )
+
+
 def _label(context: dict) -> SafeString:
     """What Django's django/forms/label.html writes (BoundField.label_tag, legend_tag)."""
     label = _escaped(context["label"])
     if not context["use_tag"]:
-        return mark_safe(label)  # noqa: S308 - escaped above
+        return mark_safe(label.strip())  # noqa: S308 - escaped above; renderers strip
     tag = _escaped(context["tag"])
     return mark_safe(f"<{tag}{_attributes(context['attrs'])}>{label}</{tag}>")  # noqa: S308

@@ -43,6 +43,10 @@ class Form(forms.Form):
         label="Kind & <sort>", choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect
     )
     note = forms.CharField(label="Note?", required=False)
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date", "max": "2026-12-31"}))
+    email = forms.EmailField(required=False, widget=forms.EmailInput(attrs={"disabled": False}))
+    weight = forms.DecimalField(required=False, localize=True)
+    secret = forms.CharField(required=False, widget=forms.PasswordInput(render_value=True))
     hidden = forms.CharField(widget=forms.HiddenInput, required=False)
 
     required_css_class = "required"
@@ -63,6 +67,8 @@ def _rendered(renderer, data) -> dict:
     "data",
     [
         {"country": "WS", "colours": ["amber", "blue"], "size": "2", "nationality": "NZ"},
+        {"note": 'a "quoted" <note>', "day": "2026-01-02", "weight": "1.5", "secret": "&"},
+        {"day": "not a day", "email": "nobody", "weight": "x", "hidden": "h"},
         {"country": "", "colours": [], "size": "", "marked": "b"},
         {"country": "XX", "size": "abc", "nationality": "fj"},
         None,

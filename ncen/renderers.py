@@ -1,5 +1,5 @@
-"""The form renderer: Django's, except for selects, labels, inputs and empty error lists,
-which are written in Python."""
+"""The form renderer: Django's, except for field groups, selects, labels, inputs and empty
+error lists, which are written in Python."""
 
 import copy
 from html import escape
@@ -20,6 +20,7 @@ INPUT_TEMPLATES = frozenset(
     )
 )
 ERROR_LIST_TEMPLATE = "django/forms/errors/list/default.html"
+FIELD_TEMPLATE = "django/forms/field.html"
 
 
 def _escaped(value) -> str:
@@ -109,19 +110,21 @@ class BoundField(forms.BoundField):
 
 
 class FormRenderer(DjangoTemplates):
-    """Django's renderer, but for selects, labels, inputs and empty error lists, which it
-    writes in Python. Django's select template includes a template per option and another
-    for each option's attributes: through templates, the list page's filters alone took
-    about 40 % of its rendering time (bench/README.md). Django's own select widgets are
-    written by Select above; a select widget of a library (a Select subclass, whose options
-    may be shaped by its own methods) is written here from the options Django made. A
-    label, an input and an empty error list were a template and an included one each:
-    about 0.1 ms each, for every field. The HTML is the templates', which Django's
-    renderers strip."""
+    """Django's renderer, but for field groups, selects, labels, inputs and empty error
+    lists, which it writes in Python. Django's select template includes a template per
+    option and another for each option's attributes: through templates, the list page's
+    filters alone took about 40 % of its rendering time (bench/README.md). Django's own
+    select widgets are written by Select above; a select widget of a library (a Select
+    subclass, whose options may be shaped by its own methods) is written here from the
+    options Django made. A field group, a label, an input and an empty error list were a
+    template (and an included one) each: about 0.1 ms each, for every field. The HTML is
+    the templates', which Django's renderers strip."""
 
     bound_field_class = BoundField
 
     def render(self, template_name, context, request=None):
+        if template_name == FIELD_TEMPLATE:
+            return _field(context["field"])
         if template_name == LABEL_TEMPLATE:
             return _label(context)
         if template_name in INPUT_TEMPLATES:
@@ -152,6 +155,23 @@ def _input(widget: dict) -> SafeString:
         f'<input type="{_escaped(widget["type"])}" name="{_escaped(widget["name"])}"{value}'
         f"{_attributes(widget['attrs'])}>"
     )
+
+
+def _field(field: forms.BoundField) -> SafeString:
+    """What Django's field.html writes (BoundField.as_field_group), its line breaks included."""
+    if field.use_fieldset:
+        described = field.aria_describedby
+        described = f' aria-describedby="{_escaped(described)}"' if described else ""
+        start = f"<fieldset{described}>\n  {field.legend_tag() if field.label else ''}"
+        end = "</fieldset>"
+    else:
+        start, end = (field.label_tag() if field.label else ""), ""
+    help_text = ""
+    if field.help_text:
+        help_id = f' id="{_escaped(field.auto_id)}_helptext"' if field.auto_id else ""
+        help_text = f'<div class="helptext"{help_id}>{field.help_text}</div>'
+    html = f"\n  {start}\n\n{help_text}\n{_escaped(field.errors)}\n{_escaped(field)}{end}\n"
+    return mark_safe(html.strip())  # noqa: S308 - labels, errors and widget are safe
 
 
 def _label(context: dict) -> SafeString:

@@ -6,12 +6,12 @@ from collections import defaultdict
 from datetime import timedelta
 
 import django_filters
-from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from ncen.filters import DateInput, NcenFilterSet
+from ncen.filters import CountryChoices, DateInput, NcenFilterSet
+from ncen.renderers import Select
 from seizures.filters import start_of
 from seizures.models import Code, CodeList
 
@@ -34,7 +34,7 @@ def _shipped_codes(code_list: str):
     return choices
 
 
-class RepeatableSelect(forms.Select):
+class RepeatableSelect(Select):
     """One choice on the form; a link may repeat the parameter to ask for several at once
     (the dashboard's map, within a route country already filtered by)."""
 
@@ -62,10 +62,10 @@ class SharedRecordFilterSet(NcenFilterSet):
         widget=RepeatableSelect,
     )
     origin_country = django_filters.ChoiceFilter(
-        label=_("Country of origin"), choices=lambda: list(countries), empty_label=_("Any")
+        label=_("Country of origin"), choices=CountryChoices(), empty_label=_("Any")
     )
     destination_country = django_filters.ChoiceFilter(
-        label=_("Country of destination"), choices=lambda: list(countries), empty_label=_("Any")
+        label=_("Country of destination"), choices=CountryChoices(), empty_label=_("Any")
     )
     transport_mode = django_filters.ChoiceFilter(
         label=_("Transport"), choices=_shipped_codes(CodeList.TRANSPORT_MODE), empty_label=_("Any")

@@ -1,39 +1,183 @@
-"""The form renderer: Django's, except for selects, whose options it writes in Python."""
+"""The form renderer: Django's, except for field groups, selects, labels, inputs and empty
+error lists, which are written in Python."""
 
+import copy
 from html import escape
 
+from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
+LABEL_TEMPLATE = "django/forms/label.html"
+# Django's inputs whose template is input.html and nothing else.
+INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in (
+        *("text", "number", "email", "url", "color", "search", "tel", "password"),
+        *("hidden", "date", "datetime", "time"),
+    )
+)
+ERROR_LIST_TEMPLATE = "django/forms/errors/list/default.html"
+FIELD_TEMPLATE = "django/forms/field.html"
 
 
-def _option(option: dict) -> str:
-    attrs = option["attrs"]
-    # Django's own Select gives an option no attribute but "selected"; flatatt is for others.
-    extra = " selected" if attrs == {"selected": True} else flatatt(attrs) if attrs else ""
-    value, label = escape(str(option["value"])), escape(str(option["label"]))
-    return f'<option value="{value}"{extra}>{label}</option>'
+def _escaped(value) -> str:
+    """conditional_escape's result, without its handling of lazy arguments, which took
+    most of the time of writing a select of 250 countries."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return escape(str(value))
+
+
+def _option(value, label, attributes: str) -> str:
+    return f'<option value="{_escaped(value)}"{attributes}>{_escaped(label)}</option>'
+
+
+def _optgroup(label) -> str:
+    return f'<optgroup label="{_escaped(label)}">'
+
+
+def _attributes(attrs: dict | None) -> str:
+    """What Django's django/forms/attrs.html writes, in the same order."""
+    return "".join(
+        f" {_escaped(name)}" if value is True else f' {_escaped(name)}="{_escaped(value)}"'
+        for name, value in (attrs or {}).items()
+        if value is not False
+    )
+
+
+def _select(name: str, attrs: dict, options: list[str]) -> SafeString:
+    return mark_safe(  # noqa: S308 - every value escaped by _option and flatatt
+        f'<select name="{_escaped(name)}"{flatatt(attrs)}>{"".join(options)}</select>'
+    )
+
+
+class Select(forms.Select):
+    """Django's Select, written from its choices in one pass: neither a dictionary per option
+    (ChoiceWidget.optgroups) nor a template. A country select has 250 options and a seizure
+    form up to seven of them. The HTML is that of Django's templates less the line breaks
+    between options; the attributes (``data-searchable`` of the pickers, ``aria-*``, ``id``)
+    are Django's."""
+
+    def get_context(self, name, value, attrs):
+        context = forms.Widget.get_context(self, name, value, attrs)
+        if self.allow_multiple_selected:
+            context["widget"]["attrs"]["multiple"] = True
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        wanted, multiple = widget["value"], self.allow_multiple_selected
+        options, has_selected = [], False
+        # As ChoiceWidget.optgroups: a group's label is its value; only the first match is
+        # selected unless the select takes several.
+        for option_value, option_label in self.choices:
+            if option_value is None:
+                option_value = ""
+            group = isinstance(option_label, list | tuple)
+            if group and option_value:
+                options.append(_optgroup(option_value))
+            for value, label in option_label if group else [(option_value, option_label)]:
+                selected = (not has_selected or multiple) and str(value) in wanted
+                has_selected |= selected
+                options.append(_option(value, label, " selected" if selected else ""))
+            if group and option_value:
+                options.append("</optgroup>")
+        return _select(widget["name"], widget["attrs"], options)
+
+
+class SelectMultiple(Select):
+    allow_multiple_selected = True
+
+
+# Django's own select widgets, which every form's fields render as Select above.
+_WRITTEN = {forms.Select: Select, forms.SelectMultiple: SelectMultiple}
+
+
+class BoundField(forms.BoundField):
+    """Every form's fields (FormRenderer.bound_field_class): a field whose widget is Django's
+    own Select or SelectMultiple renders it as ncen's, so that no form has to declare it."""
+
+    def as_widget(self, widget=None, attrs=None, only_initial=False):
+        widget = widget or self.field.widget
+        written = _WRITTEN.get(type(widget))
+        if written is not None:
+            widget = copy.copy(widget)
+            widget.__class__ = written
+        return super().as_widget(widget, attrs, only_initial)
 
 
 class FormRenderer(DjangoTemplates):
-    """Django's select template includes a template per option and another for each
-    option's attributes. A country select has 250 options and the seizure forms hold up to
-    seven of them: through templates, the list page's filters alone took about 40 % of its
-    rendering time (bench/README.md). The HTML is the same, less the line breaks between
-    options."""
+    """Django's renderer, but for field groups, selects, labels, inputs and empty error
+    lists, which it writes in Python. Django's select template includes a template per
+    option and another for each option's attributes: through templates, the list page's
+    filters alone took about 40 % of its rendering time (bench/README.md). Django's own
+    select widgets are written by Select above; a select widget of a library (a Select
+    subclass, whose options may be shaped by its own methods) is written here from the
+    options Django made. A field group, a label, an input and an empty error list were a
+    template (and an included one) each: about 0.1 ms each, for every field. The HTML is
+    the templates', which Django's renderers strip."""
+
+    bound_field_class = BoundField
 
     def render(self, template_name, context, request=None):
+        if template_name == FIELD_TEMPLATE:
+            return _field(context["field"])
+        if template_name == LABEL_TEMPLATE:
+            return _label(context)
+        if template_name in INPUT_TEMPLATES:
+            return _input(context["widget"])
+        if template_name == ERROR_LIST_TEMPLATE and not context["errors"]:
+            return ""  # what the template writes for a field without errors
         if template_name != SELECT_TEMPLATE:
             return super().render(template_name, context, request)
         widget = context["widget"]
-        parts = [f'<select name="{escape(widget["name"])}"{flatatt(widget["attrs"])}>']
-        for group_name, options, _index in widget["optgroups"]:
+        options = []
+        for group_name, group, _index in widget["optgroups"]:
             if group_name:
-                parts.append(f'<optgroup label="{escape(str(group_name))}">')
-            parts.extend(_option(option) for option in options)
+                options.append(_optgroup(group_name))
+            for option in group:
+                attrs = option["attrs"]
+                # Django's Select gives an option no attribute but "selected".
+                attributes = " selected" if attrs == {"selected": True} else flatatt(attrs)
+                options.append(_option(option["value"], option["label"], attributes))
             if group_name:
-                parts.append("</optgroup>")
-        parts.append("</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - every value escaped above
+                options.append("</optgroup>")
+        return _select(widget["name"], widget["attrs"], options)
+
+
+def _input(widget: dict) -> SafeString:
+    """What Django's input.html writes, included by the template of each of INPUT_TEMPLATES."""
+    value = "" if widget["value"] is None else f' value="{_escaped(widget["value"])}"'
+    return mark_safe(  # noqa: S308 - every value escaped
+        f'<input type="{_escaped(widget["type"])}" name="{_escaped(widget["name"])}"{value}'
+        f"{_attributes(widget['attrs'])}>"
+    )
+
+
+def _field(field: forms.BoundField) -> SafeString:
+    """What Django's field.html writes (BoundField.as_field_group), its line breaks included."""
+    if field.use_fieldset:
+        described = field.aria_describedby
+        described = f' aria-describedby="{_escaped(described)}"' if described else ""
+        start = f"<fieldset{described}>\n  {field.legend_tag() if field.label else ''}"
+        end = "</fieldset>"
+    else:
+        start, end = (field.label_tag() if field.label else ""), ""
+    help_text = ""
+    if field.help_text:
+        help_id = f' id="{_escaped(field.auto_id)}_helptext"' if field.auto_id else ""
+        help_text = f'<div class="helptext"{help_id}>{field.help_text}</div>'
+    html = f"\n  {start}\n\n{help_text}\n{_escaped(field.errors)}\n{_escaped(field)}{end}\n"
+    return mark_safe(html.strip())  # noqa: S308 - labels, errors and widget are safe
+
+
+def _label(context: dict) -> SafeString:
+    """What Django's django/forms/label.html writes (BoundField.label_tag, legend_tag)."""
+    label = _escaped(context["label"])
+    if not context["use_tag"]:
+        return mark_safe(label.strip())  # noqa: S308 - escaped above; renderers strip
+    tag = _escaped(context["tag"])
+    return mark_safe(f"<{tag}{_attributes(context['attrs'])}>{label}</{tag}>")  # noqa: S308

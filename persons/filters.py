@@ -4,9 +4,8 @@ import django_filters
 from django.db.models import Func, Value
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
-from ncen.filters import NcenFilterSet
+from ncen.filters import CountryChoices, NcenFilterSet
 
 from .keys import identifier_key, phone_key
 from .models import Business, CaseLink, Conveyance, IdentityDocument, LinkRole, Person
@@ -24,7 +23,7 @@ class PersonFilterSet(NcenFilterSet):
     phone = django_filters.CharFilter(label=_("Phone number"), method="filter_phone")
     nationality = django_filters.ChoiceFilter(
         label=_("Nationality"),
-        choices=lambda: list(countries),
+        choices=CountryChoices(),
         method="filter_nationality",
         empty_label=_("Any"),
     )

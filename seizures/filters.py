@@ -14,11 +14,10 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from ncen.filters import DateInput, NcenFilterSet
+from ncen.filters import CountryChoices, DateInput, NcenFilterSet
 from ncen.models import Office
 
 from .models import Code, CodeList, Seizure, code_label
@@ -212,15 +211,15 @@ class SeizureFilterSet(CodeListsFilterSet):
     transport_mode = CodeFilter(CodeList.TRANSPORT_MODE, label=_("Transport"))
     route_country = django_filters.ChoiceFilter(
         label=_("Route country"),
-        choices=lambda: list(countries),
+        choices=CountryChoices(),
         method="filter_route_country",
         empty_label=_("Any"),
     )
     origin_country = django_filters.ChoiceFilter(
-        label=_("Country of origin"), choices=lambda: list(countries), empty_label=_("Any")
+        label=_("Country of origin"), choices=CountryChoices(), empty_label=_("Any")
     )
     destination_country = django_filters.ChoiceFilter(
-        label=_("Country of destination"), choices=lambda: list(countries), empty_label=_("Any")
+        label=_("Country of destination"), choices=CountryChoices(), empty_label=_("Any")
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Seizure.Status.choices, empty_label=_("Any")

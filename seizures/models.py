@@ -281,11 +281,22 @@ class Seizure(models.Model):
     @property
     def route(self) -> list[str]:
         """The route in order: origin, departure, transit countries, destination."""
-        return [
-            *(c for c in (self.origin_country.code, self.departure_country.code) if c),
-            *self.transit_countries,
-            *([self.destination_country.code] if self.destination_country.code else []),
-        ]
+        return route_codes(
+            self.origin_country.code,
+            self.departure_country.code,
+            self.transit_countries,
+            self.destination_country.code,
+        )
+
+
+def route_codes(origin: str, departure: str, transit: list[str], destination: str) -> list[str]:
+    """A route's country codes in order, leaving out the ends not known (empty codes); for
+    ``Seizure.route`` and lists that read seizures as plain rows."""
+    return [
+        *(c for c in (origin, departure) if c),
+        *transit,
+        *([destination] if destination else []),
+    ]
 
 
 class Approval(models.Model):

@@ -18,11 +18,20 @@ register = template.Library()
 
 
 @functools.lru_cache(maxsize=1024)
-def _country_name(code: str, language: str | None) -> str:
-    """django-countries translates a name each time it is asked (about 4 µs): a page of 50
-    routes asks some 150 times for the same few dozen countries. Codes are ISO codes, a few
-    hundred at most, in two languages."""
-    return Country(code=code).name
+def _country(code: str, language: str | None) -> SafeString:
+    """A route's country: its code, named on hover. django-countries translates a name each
+    time it is asked (about 4 µs), and format_html costs as much: a page of 50 routes writes
+    some 150 of the same few dozen countries. Codes are ISO codes, a few hundred at most, in
+    two languages."""
+    return format_html('<abbr title="{}">{}</abbr>', Country(code=code).name, code)
+
+
+@functools.lru_cache(maxsize=16)
+def _then(language: str | None) -> SafeString:
+    """What separates a route's countries, in ``language`` (the active one)."""
+    return format_html(
+        ' <span aria-hidden="true">→</span><span class="visually-hidden">{}</span> ', _("then")
+    )
 
 
 @register.simple_tag
@@ -31,24 +40,21 @@ def route(codes) -> SafeString:
     if not codes:
         return mark_safe("—")
     language = get_language()
-    then = format_html(
-        ' <span aria-hidden="true">→</span><span class="visually-hidden">{}</span> ', _("then")
-    )
     return mark_safe(  # noqa: S308 - each part made by format_html
-        then.join(
-            format_html('<abbr title="{}">{}</abbr>', _country_name(code, language), code)
-            for code in codes
-        )
+        _then(language).join(_country(code, language) for code in codes)
     )
 
 
 @register.simple_tag
 def quantity(item) -> SafeString:
     """An item's quantity without trailing zeros; an amount of cash in its currency."""
-    if item.unit.code == "currency" and item.currency:
-        unit = item.currency
-    else:
-        unit = str(item.unit).lower()
-    return format_html(
-        '<span class="nowrap">{} {}</span>', intcomma(item.quantity.normalize()), unit
+    return quantity_html(
+        item.quantity, unit_code=item.unit.code, unit_label=str(item.unit), currency=item.currency
     )
+
+
+def quantity_html(quantity, *, unit_code: str, unit_label: str, currency: str) -> SafeString:
+    """What ``{% quantity %}`` writes, from an item's values (lists that read items as plain
+    rows): ``unit_label`` is the unit's label in the active language."""
+    unit = currency if unit_code == "currency" and currency else unit_label.lower()
+    return format_html('<span class="nowrap">{} {}</span>', intcomma(quantity.normalize()), unit)

@@ -66,6 +66,73 @@ def test_list_rows_show_what_was_seized_and_the_route(fj_officer):
     assert "Draft" in html
 
 
+@pytest.mark.parametrize(
+    ("language", "row"),
+    [
+        (
+            "en",
+            '<td><time datetime="2026-01-11T10:30:00+12:00">11/01/2026 10:30</time></td>'
+            "<td>{office}</td>"
+            '<td class="seized"><ul class="plain">'
+            '<li>Cocaine · <span class="nowrap">12,000.5 kilograms</span></li>'
+            '<li>Undeclared currency · <span class="nowrap">5,000 FJD</span></li></ul>'
+            '<p class="excerpt muted">&lt;script&gt;alert(1)&lt;/script&gt; {words}…</p></td>'
+            "<td>X-ray or scanner</td><td>—</td>"
+            '<td class="route"><abbr title="Peru">PE</abbr> <span aria-hidden="true">→</span>'
+            '<span class="visually-hidden">then</span> <abbr title="New Zealand">NZ</abbr> '
+            '<span aria-hidden="true">→</span><span class="visually-hidden">then</span> '
+            '<abbr title="Fiji">FJ</abbr></td>'
+            '<td><span class="status status-draft">Draft</span></td>',
+        ),
+        (
+            "fr",
+            '<td><time datetime="2026-01-11T10:30:00+12:00">11/01/2026 10:30</time></td>'
+            "<td>{office}</td>"
+            '<td class="seized"><ul class="plain">'
+            '<li>Cocaïne · <span class="nowrap">12\xa0000,5 kilogrammes</span></li>'
+            '<li>Devises non déclarées · <span class="nowrap">5\xa0000 FJD</span></li></ul>'
+            '<p class="excerpt muted">&lt;script&gt;alert(1)&lt;/script&gt; {words}…</p></td>'
+            "<td>Rayons X ou scanner</td><td>—</td>"
+            '<td class="route"><abbr title="Pérou">PE</abbr> <span aria-hidden="true">→</span>'
+            '<span class="visually-hidden">puis</span> <abbr title="Nouvelle-Zélande">NZ</abbr> '
+            '<span aria-hidden="true">→</span><span class="visually-hidden">puis</span> '
+            '<abbr title="Fidji">FJ</abbr></td>'
+            '<td><span class="status status-draft">Brouillon</span></td>',
+        ),
+    ],
+)
+def test_a_known_seizures_row_is_written_exactly(fj_officer, language, row):
+    """The whole row of one seizure, in both languages: the list writes it from plain rows,
+    and this is the HTML it wrote from the model instances."""
+    seizure = make_seizure(
+        by=fj_officer,
+        occurred_at=datetime(2026, 1, 10, 22, 30, tzinfo=UTC),
+        transport_mode=None,
+        departure_country="",
+        transit_countries=["NZ"],
+        narrative="<script>alert(1)</script> " + "word " * 30,
+        items=[
+            {
+                "commodity": code("commodity", "cocaine"),
+                "quantity": Decimal("12000.500"),
+                "unit": code("unit", "kg"),
+            },
+            {
+                "commodity": code("commodity", "undeclared_currency"),
+                "quantity": Decimal("5000"),
+                "unit": code("unit", "currency"),
+                "currency": "FJD",
+            },
+        ],
+    )
+    client = signed_in_client(fj_officer)
+    client.cookies["django_language"] = language
+    html = re.sub(r">\s*\n\s*<", "><", _list(client))
+    link = f'<td class="nowrap"><a href="/seizures/{seizure.pk}/">{seizure.reference}</a></td>'
+    expected = link + row.format(office=seizure.office.name, words="word " * 14 + "wor")
+    assert f"<tr>{expected}</tr>" in html
+
+
 def test_list_shows_times_in_the_administrations_time_zone(fj_officer):
     make_seizure(by=fj_officer, occurred_at=datetime(2026, 1, 10, 22, 30, tzinfo=UTC))
     # Fiji is twelve hours ahead of UTC in January.

@@ -8,9 +8,9 @@ from datetime import timedelta
 import django_filters
 from django.contrib.postgres.search import SearchQuery
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
-from ncen.filters import CountryChoices, DateInput, NcenFilterSet
+from ncen.filters import DateInput, NcenFilterSet
+from ncen.forms import CountryChoices
 from ncen.renderers import Select
 from seizures.filters import start_of
 from seizures.models import Code, CodeList
@@ -57,7 +57,7 @@ class SharedRecordFilterSet(NcenFilterSet):
     )
     route_country = django_filters.MultipleChoiceFilter(
         label=_("Route country"),
-        choices=lambda: [("", _("Any")), *countries],
+        choices=CountryChoices(empty=_("Any")),
         method="filter_route_country",
         widget=RepeatableSelect,
     )

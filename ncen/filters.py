@@ -6,9 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.http import QueryDict
-from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 from django_filters.filters import FilterMethod
 
 from .audit import Action
@@ -32,15 +30,6 @@ def _own_copy(filter_: django_filters.Filter) -> django_filters.Filter:
         # It calls the method of its filter's parent: this copy's, not the class's.
         copied.filter = FilterMethod(copied)
     return copied
-
-
-class CountryChoices(BaseChoiceIterator):
-    """Every country, named in the active language, as a field's choices. Given as a function,
-    they were checked again pair by pair each time they were read (Django normalises what a
-    callable returns), which took as long as writing the select of 250 countries."""
-
-    def __iter__(self):
-        return iter(countries)
 
 
 class NcenFilterSet(django_filters.FilterSet):

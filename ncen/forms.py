@@ -2,7 +2,9 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from . import services
 from .middleware import client_address
@@ -24,6 +26,32 @@ def add_service_errors(error: ValidationError, forms, rows=None) -> None:
                 continue
         owner = next((form for form in forms if key in form.fields), None)
         (owner or forms[0]).add_error(key if owner else None, messages)
+
+
+class CountryChoices(BaseChoiceIterator):
+    """Every country, named in the active language when the choices are read (a list made
+    once would keep the language of the first request), as a field's choices, after
+    ``empty`` (the label of no country) when given. Given as a function, they were checked
+    again pair by pair each time they were read (Django normalises what a callable
+    returns), which took as long as writing the select of 250 countries."""
+
+    def __init__(self, empty=None):
+        self.empty = empty
+
+    def __iter__(self):
+        if self.empty is not None:
+            yield ("", self.empty)
+        yield from countries
+
+
+def country_field(label, **kwargs) -> forms.ChoiceField:
+    """A searchable choice of one country, or none."""
+    return forms.ChoiceField(
+        label=label,
+        choices=CountryChoices(empty=_("—")),
+        widget=forms.Select(attrs={"data-searchable": ""}),
+        **{"required": False, **kwargs},
+    )
 
 
 class SignInForm(AuthenticationForm):

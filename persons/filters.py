@@ -5,7 +5,8 @@ from django.db.models import Func, Value
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from ncen.filters import CountryChoices, NcenFilterSet
+from ncen.filters import NcenFilterSet
+from ncen.forms import CountryChoices
 
 from .keys import identifier_key, phone_key
 from .models import Business, CaseLink, Conveyance, IdentityDocument, LinkRole, Person

@@ -4,9 +4,9 @@ the record as a whole and save it."""
 from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from ncen.filters import DateInput
+from ncen.forms import CountryChoices, country_field
 from seizures.models import Offence
 
 from .models import Business, Conveyance, DuplicatePair, Gender, IdentityDocument, LinkRole
@@ -29,16 +29,6 @@ class LinesField(forms.CharField):
 
     def to_python(self, value) -> list[str]:
         return [line.strip() for line in (value or "").splitlines() if line.strip()]
-
-
-def _country_field(label, **kwargs):
-    return forms.ChoiceField(
-        label=label,
-        required=False,
-        choices=[("", _("—")), *countries],
-        widget=forms.Select(attrs={"data-searchable": ""}),
-        **kwargs,
-    )
 
 
 class PersonForm(forms.Form):
@@ -65,7 +55,7 @@ class PersonForm(forms.Form):
     )
     nationalities = forms.MultipleChoiceField(
         label=_("Nationalities"),
-        choices=list(countries),
+        choices=CountryChoices(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
@@ -85,7 +75,7 @@ class PersonForm(forms.Form):
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Document type"), choices=IdentityDocument.Kind.choices)
     number = forms.CharField(label=_("Number"), max_length=40)
-    issuing_country = _country_field(_("Issuing country"))
+    issuing_country = country_field(_("Issuing country"))
     issued_on = forms.DateField(label=_("Issued on"), required=False, widget=DateInput)
     expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DateInput)
 
@@ -112,7 +102,7 @@ class BusinessForm(forms.Form):
     registration_number = forms.CharField(
         label=_("Registration number"), max_length=60, required=False
     )
-    registration_country = _country_field(_("Country of registration"))
+    registration_country = country_field(_("Country of registration"))
     tax_id = forms.CharField(label=_("Tax or importer identifier"), max_length=60, required=False)
     phones = LinesField(label=_("Phone numbers"))
     email = forms.EmailField(label=_("E-mail"), required=False)
@@ -130,7 +120,7 @@ class ConveyanceForm(forms.Form):
         help_text=Conveyance._meta.get_field("identifier").help_text,
     )
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
-    flag_country = _country_field(_("Flag or registration country"))
+    flag_country = country_field(_("Flag or registration country"))
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from ncen.filters import CountryChoices, DateInput, NcenFilterSet
+from ncen.filters import DateInput, NcenFilterSet
+from ncen.forms import CountryChoices
 from ncen.models import Office
 
 from .models import Code, CodeList, Seizure, code_label

@@ -7,9 +7,9 @@ from django import forms
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from exchange.forms import SharingDecisionForm
+from ncen.forms import country_field
 from ncen.models import Office
 
 from .models import Attachment, Code, CodeList, Item
@@ -39,15 +39,6 @@ class CommodityChoiceField(forms.ModelChoiceField):
         return [("", self.empty_label or "---------"), *groups.values()]
 
     choices = property(_get_choices, forms.ModelChoiceField.choices.fset)
-
-
-def _country_field(label, *, required=False):
-    return forms.ChoiceField(
-        label=label,
-        required=required,
-        choices=[("", _("—")), *countries],
-        widget=forms.Select(attrs={"data-searchable": ""}),
-    )
 
 
 class CodesMixin:
@@ -104,9 +95,9 @@ class CircumstancesForm(CodesMixin, forms.Form):
 
 
 class RouteForm(forms.Form):
-    origin_country = _country_field(_("Country of origin"))
-    departure_country = _country_field(_("Country of departure"))
-    destination_country = _country_field(_("Country of destination"))
+    origin_country = country_field(_("Country of origin"))
+    departure_country = country_field(_("Country of departure"))
+    destination_country = country_field(_("Country of destination"))
     flight_number = forms.CharField(label=_("Flight number"), max_length=16, required=False)
     vessel_name = forms.CharField(label=_("Vessel name"), max_length=120, required=False)
     vessel_imo = forms.RegexField(
@@ -128,7 +119,7 @@ class RouteForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for slot in range(1, TRANSIT_SLOTS + 1):
-            self.fields[f"transit_{slot}"] = _country_field(
+            self.fields[f"transit_{slot}"] = country_field(
                 _("Transit country %(number)d") % {"number": slot}
             )
 
@@ -268,9 +259,9 @@ class SimplifiedForm(CodesMixin, forms.Form):
     unit = CodeChoiceField(label=_("Unit"), queryset=Code.objects.none())
     detection_method = CodeChoiceField(label=_("Detection method"), queryset=Code.objects.none())
     transport_mode = CodeChoiceField(label=_("Transport mode"), queryset=Code.objects.none())
-    origin_country = _country_field(_("Country of origin"))
-    departure_country = _country_field(_("Country of departure"))
-    destination_country = _country_field(_("Country of destination"))
+    origin_country = country_field(_("Country of origin"))
+    departure_country = country_field(_("Country of departure"))
+    destination_country = country_field(_("Country of destination"))
 
     def __init__(self, *args, user, offices, **kwargs):
         super().__init__(*args, **kwargs)

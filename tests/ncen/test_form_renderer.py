@@ -7,7 +7,7 @@ from django.test.html import parse_html
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from ncen.filters import CountryChoices
+from ncen.forms import CountryChoices
 from ncen.renderers import FormRenderer
 
 

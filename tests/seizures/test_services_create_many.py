@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from analysis import counts
 from ncen.audit import Action, verify_chain
 from ncen.models import AuditEntry
 from seizures import services
@@ -247,10 +248,10 @@ def _written(seizure) -> tuple:
 
 
 def _rollup() -> dict:
+    """The counts the readers see: the rollup's rows and the changes not compacted yet."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT administration_id, dimension, commodity_id, day, office_id, value, count "
-            "FROM analysis_seizurecount"
+            f"SELECT {counts.KEY}, sum(count) FROM {counts.ROLLUP} AS c GROUP BY {counts.KEY}"  # noqa: S608
         )
         return {row[:-1]: row[-1] for row in cursor.fetchall()}
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries.fields import CountryField
 
+from analysis.tasks import compact_seizure_counts
 from exchange.models import SharingDecision
 from exchange.outbox import outbox_add_approval, outbox_add_withdrawal
 from exchange.selectors import sharing_policy
@@ -587,10 +588,9 @@ def seizure_create(
     *, by, values: dict, items: list[dict], offences: list[dict] | None = None
 ) -> Seizure:
     """Record a new seizure as a draft. ``values`` holds fields of SEIZURE_FIELDS.
-    seizure_create_many writes the same rows and audit entry (a test holds them to it), but
-    in one statement for the seizure; this one writes the row, then its derived columns,
-    as an edit does: a record written whole in one statement, while editors change the
-    same days' counts in two, can deadlock with them on the rollup's rows."""
+    seizure_create_many writes the same rows and audit entry (a test holds them to it),
+    through a staging table that pays for itself over many records; this one writes the
+    row, then its derived columns, as an edit does."""
     seizure = seizure_check(by=by, values=values, items=items, offences=offences)
     _give_references([seizure], year=timezone.localdate().year)
     seizure.save(force_insert=True)
@@ -614,10 +614,13 @@ def seizure_create_many(
     all; then the year's block of references in one UPDATE, and, a chunk at a time, the
     seizures, items and offences inserted in bulk with their derived columns and the audit
     entries, one per seizure as seizure_create writes it, appended as one batch;
-    ``progress(saved, total)`` after each chunk."""
+    ``progress(saved, total)`` after each chunk. Once committed, the rollup's changes are
+    compacted (analysis.counts), rather than read by the dashboard until beat does it."""
     seizures = seizure_check_many(by=by, records=records)
     if not seizures:
         return []
+    # Robust: beat compacts them too, should the message not reach the broker.
+    transaction.on_commit(compact_seizure_counts.apply_async, robust=True)
     _give_references(seizures, year=timezone.localdate().year)
     chunks = [
         (seizures[start : start + CREATE_MANY_CHUNK], records[start : start + CREATE_MANY_CHUNK])

@@ -236,7 +236,9 @@ class Compaction:
 def compact() -> Compaction | None:
     """Fold every committed change into the rollup, in one transaction; None when another
     compaction (or a rebuild) holds the lock: it is doing the same. Changes committed while
-    this one runs are not in its snapshot, stay, and are folded by the next."""
+    this one runs are not in its snapshot, stay, and are folded by the next. Outside a
+    transaction, the changes' table is then vacuumed: every reader scans it, dead rows
+    included, until autovacuum (which may be off) has been."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_COMPACTION_LOCK_KEY])
         if not cursor.fetchone()[0]:
@@ -260,6 +262,9 @@ def compact() -> Compaction | None:
         done = Compaction(*cursor.fetchone())
     if done.changes:
         logger.info("Seizure counts compacted: %s changes into %s rows", done.changes, done.rows)
+    if not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM analysis_seizurecountchange")
     return done
 
 

@@ -19,7 +19,7 @@ from django_countries.fields import Country
 from psycopg.types.json import Jsonb
 
 from . import context
-from .bulk import copy_insert
+from .bulk import copy_insert, stored_value
 from .canonical import canonical_json
 from .models import Administration, AuditEntry
 
@@ -105,8 +105,7 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict:
     """The named fields of ``instance`` as JSON-ready values (foreign keys as ids)."""
     values = {}
     for name in fields:
-        field = instance._meta.get_field(name)
-        values[name] = getattr(instance, field.attname)
+        values[name] = stored_value(instance, instance._meta.get_field(name))
     return _as_json(values)
 
 

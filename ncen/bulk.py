@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection
 from django.db.models import DecimalField, Field, Model, Value
 from django.db.models.expressions import DatabaseDefault
+from django_countries.fields import CountryField
 
 
 def copy_insert(instances: list[Model], *, table: str | None = None) -> None:
@@ -56,22 +57,37 @@ def copy_insert(instances: list[Model], *, table: str | None = None) -> None:
                 setattr(instance, field.attname, value.quantize(scale, rounding=ROUND_HALF_UP))
 
 
+def stored_value(instance: Model, field: Field):
+    """The value of ``field`` that ``instance`` holds, as it is written: for a CountryField
+    the code itself, not the Country its descriptor makes of it on every read (which looks
+    up the active language: more than the rest of the field costs in a bulk write)."""
+    if isinstance(field, CountryField):
+        if field.attname not in instance.__dict__:  # deferred, as the descriptor checks
+            instance.refresh_from_db(fields=[field.attname])
+        return instance.__dict__[field.attname]
+    return getattr(instance, field.attname)
+
+
 def _rows(instances: list[Model], fields):
     """Each instance's primary key and the values bulk_create would send for ``fields``
     (auto_now fields are set here). A field prepares a value the same way every time, and
     rows repeat their codes, keys, flags and empty texts: each distinct value of a field is
     prepared once."""
     prepared: dict = {}
-    # (position, field, attname, whether its value is the attribute as it is: most fields,
-    # not auto_now ones nor those whose descriptor makes an object of the value).
+    # (position, field, whether its value is the one it holds: most fields, not auto_now
+    # ones; a CountryField's pre_save only turns the Country back into its code).
     specs = [
-        (position, field, field.attname, type(field).pre_save is Field.pre_save)
+        (
+            position,
+            field,
+            type(field).pre_save is Field.pre_save or isinstance(field, CountryField),
+        )
         for position, field in enumerate(fields)
     ]
     for instance in instances:
         row = [instance.pk]
-        for position, field, attname, plain in specs:
-            value = getattr(instance, attname) if plain else field.pre_save(instance, add=True)
+        for position, field, plain in specs:
+            value = stored_value(instance, field) if plain else field.pre_save(instance, add=True)
             if isinstance(value, DatabaseDefault):
                 value = _database_default(field, instance)
             key = (position, type(value), value)

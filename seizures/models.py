@@ -23,6 +23,7 @@ from exchange.models import (
     SourceReliability,
 )
 from exchange.payload import PayloadInputs
+from ncen.bulk import stored_value
 from ncen.models import Administration, Office
 
 from .querysets import AttachmentQuerySet, CodeQuerySet, OffenceQuerySet, SeizureQuerySet
@@ -281,10 +282,14 @@ class Seizure(models.Model):
     @property
     def route(self) -> list[str]:
         """The route in order: origin, departure, transit countries, destination."""
+        origin, departure, destination = (
+            stored_value(self, self._meta.get_field(name))
+            for name in ("origin_country", "departure_country", "destination_country")
+        )
         return [
-            *(c for c in (self.origin_country.code, self.departure_country.code) if c),
+            *(c for c in (origin, departure) if c),
             *self.transit_countries,
-            *([self.destination_country.code] if self.destination_country.code else []),
+            *([destination] if destination else []),
         ]
 
 

@@ -19,7 +19,6 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_countries.fields import CountryField
 
 from analysis.tasks import compact_seizure_counts
 from exchange.models import SharingDecision
@@ -29,7 +28,7 @@ from exchange.services import validate_decision
 from indicators.services import indicators_check_on_commit
 from ncen import audit
 from ncen.audit import Action
-from ncen.bulk import copy_insert
+from ncen.bulk import copy_insert, stored_value
 from ncen.exceptions import ConflictError
 from ncen.models import Notification, Office, Role, User
 from ncen.services import notify
@@ -477,11 +476,8 @@ class _Related:
 
     def _clean_field(self, seizure: Seizure, field, errors: dict) -> None:
         """What clean_fields does for the field, remembered per value."""
-        if isinstance(field, CountryField):
-            # The code the descriptor would wrap in a Country, which cleans to the same text.
-            raw = seizure.__dict__[field.attname]
-        else:
-            raw = getattr(seizure, field.attname)
+        # A country's code rather than the Country its descriptor makes: the same text.
+        raw = stored_value(seizure, field)
         if (field.blank and raw in field.empty_values) or isinstance(raw, DatabaseDefault):
             return
         key = (field.name, type(raw), tuple(raw) if isinstance(raw, list) else raw)

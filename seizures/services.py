@@ -609,8 +609,8 @@ def seizure_create_many(
     refused record). The same checks, with what full_clean asks the database asked once for
     all; then the year's block of references in one UPDATE, and, a chunk at a time, the
     seizures, items and offences inserted in bulk with their derived columns and the audit
-    entries, one per seizure as seizure_create writes it, appended as one batch;
-    ``progress(saved, total)`` after each chunk. Once committed, the rollup's changes are
+    entries, one per seizure as seizure_create writes it, made while PostgreSQL inserts
+    their chunk and appended after it; ``progress(saved, total)`` after each chunk. Once committed, the rollup's changes are
     compacted (analysis.counts), rather than read by the dashboard until beat does it."""
     seizures = seizure_check_many(by=by, records=records)
     if not seizures:
@@ -623,19 +623,22 @@ def seizure_create_many(
         for start in range(0, len(seizures), CREATE_MANY_CHUNK)
     ]
     upcoming = _new_children(*chunks[0])
+    trail = audit.Batch(action=Action.SEIZURE_CREATED, actor=by)
     saved = 0
     for index, (chunk, _records) in enumerate(chunks):
         children, upcoming = upcoming, []
         with _inserting(chunk, children):
             # Made while PostgreSQL inserts the chunk and counts it, since they need no
-            # query: the chunk's audit snapshots and the next chunk's items and offences.
-            changes = [
-                audit.Change(target=seizure, after=_snapshot(seizure, items, offences))
-                for seizure, (items, offences) in zip(chunk, children, strict=True)
-            ]
+            # query: the chunk's audit entries and the next chunk's items and offences.
+            entries = trail.entries(
+                [
+                    audit.Change(target=seizure, after=_snapshot(seizure, items, offences))
+                    for seizure, (items, offences) in zip(chunk, children, strict=True)
+                ]
+            )
             if index + 1 < len(chunks):
                 upcoming = _new_children(*chunks[index + 1])
-        audit.record_many(action=Action.SEIZURE_CREATED, actor=by, changes=changes)
+        trail.write(entries)
         saved += len(chunk)
         if progress is not None:
             progress(saved, len(seizures))

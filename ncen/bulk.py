@@ -11,8 +11,9 @@ import json
 import uuid
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from operator import attrgetter
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import DecimalField, Field, Model, Value
 from django.db.models.expressions import DatabaseDefault
 from django_countries.fields import CountryField
@@ -70,35 +71,33 @@ def stored_value(instance: Model, field: Field):
 
 def _rows(instances: list[Model], fields):
     """Each instance's primary key and the values bulk_create would send for ``fields``
-    (auto_now fields are set here). A field prepares a value the same way every time, and
-    rows repeat their codes, keys, flags and empty texts: each distinct value of a field is
-    prepared once."""
-    prepared: dict = {}
-    # (position, field, whether its value is the one it holds: most fields, not auto_now
-    # ones; a CountryField's pre_save only turns the Country back into its code).
-    specs = [
-        (
-            position,
-            field,
-            type(field).pre_save is Field.pre_save or isinstance(field, CountryField),
-        )
-        for position, field in enumerate(fields)
-    ]
-    for instance in instances:
-        row = [instance.pk]
-        for position, field, plain in specs:
-            value = stored_value(instance, field) if plain else field.pre_save(instance, add=True)
-            if isinstance(value, DatabaseDefault):
-                value = _database_default(field, instance)
-            key = (position, type(value), value)
-            try:
-                row.append(prepared[key])
-            except TypeError:  # a list, a dict: prepared each time
-                row.append(field.get_db_prep_save(value, connection))
-            except KeyError:
-                prepared[key] = field.get_db_prep_save(value, connection)
-                row.append(prepared[key])
-        yield row
+    (auto_now fields are set here). Made a column at a time: a field prepares a value the
+    same way every time, and rows repeat their codes, keys, flags and empty texts, so each
+    distinct value of a column is prepared once."""
+    wrapper = connections[connection.alias]  # not the proxy, asked once per value otherwise
+    columns = [[instance.pk for instance in instances]]
+    for field in fields:
+        # Most fields send the value the instance holds; not auto_now ones, and a
+        # CountryField's pre_save only turns the Country back into its code.
+        if type(field).pre_save is Field.pre_save and not isinstance(field, CountryField):
+            values = list(map(attrgetter(field.attname), instances))
+        elif isinstance(field, CountryField):
+            values = [stored_value(instance, field) for instance in instances]
+        else:
+            values = [field.pre_save(instance, add=True) for instance in instances]
+        if any(isinstance(value, DatabaseDefault) for value in values):
+            values = [
+                _database_default(field, instance) if isinstance(value, DatabaseDefault) else value
+                for instance, value in zip(instances, values, strict=True)
+            ]
+        try:
+            distinct = {(type(value), value): value for value in values}
+        except TypeError:  # lists, dicts: prepared each time
+            columns.append([field.get_db_prep_save(value, wrapper) for value in values])
+            continue
+        prepared = {key: field.get_db_prep_save(value, wrapper) for key, value in distinct.items()}
+        columns.append([prepared[type(value), value] for value in values])
+    return zip(*columns, strict=True)
 
 
 def _database_default(field, instance):

@@ -389,7 +389,7 @@ def seizure_check_many(*, by, records: list[NewSeizure]) -> list[Seizure]:
 
 class _Checks:
     """seizure_check_many in steps: what the records name looked up once for all of them,
-    then the records checked a slice at a time without a query (but to word the error of
+    then the records checked a slice at a time without a query (except to word the error of
     a unit that does not fit its commodity), and their identifiers looked up apart."""
 
     def __init__(self, *, by, records: list[NewSeizure]):

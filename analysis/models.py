@@ -2,11 +2,13 @@
 of each dimension the aggregates group by, so that a figure over a million seizures reads a
 few thousand rows (see analysis.counts).
 
-PostgreSQL keeps the rollup itself: statement-level triggers on seizures_seizure add what a
-statement inserted and take away what it deleted or changed, in the writer's transaction,
+PostgreSQL keeps the rollup itself: statement-level triggers on seizures_seizure note what a
+statement inserted, and take away what it deleted or changed, in the writer's transaction,
 whichever path wrote the rows (the services, their bulk COPY, generate_data, the Django
-admin). Migration 0001 defines the triggers and fills the rollup; the command
-rebuild_seizure_counts fills it again.
+admin). They append those changes to SeizureCountChange, which readers add to the rollup
+and analysis.counts.compact folds into it (see analysis.counts). Migration 0001 defines the
+triggers and fills the rollup, 0003 makes them append; the command rebuild_seizure_counts
+fills the rollup again.
 """
 
 from django.db import models
@@ -59,6 +61,34 @@ class SeizureCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.dimension}={self.value}: {self.count}"
+
+
+class SeizureCountChange(models.Model):
+    """A change of SeizureCount's row of the same key, by ``count`` seizures (negative for
+    seizures deleted or no longer counted there), not yet folded into it. The triggers
+    append one row per key a statement changed; nothing is unique here, so that writers
+    never wait for each other on a count (nor deadlock), and a key may have several rows
+    until analysis.counts.compact folds them all into the rollup."""
+
+    # No foreign-key checks, as on SeizureCount.
+    administration = models.ForeignKey(
+        Administration,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    dimension = models.CharField(max_length=24)
+    commodity_id = models.BigIntegerField()
+    day = models.DateField()
+    office = models.ForeignKey(
+        Office, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    value = models.CharField(max_length=8)
+    count = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.dimension}={self.value}: {self.count:+d}"
 
 
 class CountsOutdated(models.Model):

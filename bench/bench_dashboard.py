@@ -1,9 +1,11 @@
 """The dashboard's aggregates at a million seizures: each function of analysis.stats over
 the filters an analyst uses (none, a commodity since a date, an office), p50/p95 in
 milliseconds and the path it took (the rollup of analysis.counts, or the seizures), and
-with --explain the plan of each under the broadest filter.
+with --explain the plan of each under the broadest filter. With --uncompacted N, the
+readers also find N changes not yet compacted into the rollup (copies of its rows of the
+latest days, as the triggers would append them; rolled back at the end).
 
-    python bench/bench_dashboard.py --runs 20 [--explain]
+    python bench/bench_dashboard.py --runs 20 [--explain] [--uncompacted 50000]
 """
 
 import argparse
@@ -12,7 +14,7 @@ import time
 import zoneinfo
 
 from common import Parameters, Raw, ms, officer, p50_p95, table
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from analysis import counts, stats
@@ -50,8 +52,24 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--uncompacted", type=int, default=0)
     args = parser.parse_args()
     user = officer()
+    with transaction.atomic():
+        _measure(args, user)
+        transaction.set_rollback(True)
+
+
+def _measure(args, user) -> None:
+    if args.uncompacted:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO analysis_seizurecountchange ({counts.KEY}, count) "  # noqa: S608
+                f"SELECT {counts.KEY}, 1 FROM analysis_seizurecount "
+                "WHERE administration_id = %s ORDER BY day DESC LIMIT %s",
+                [user.administration_id, args.uncompacted],
+            )
+            print(f"{cursor.rowcount} uncompacted changes")
     timezone.activate(zoneinfo.ZoneInfo(user.administration.time_zone))
     parameters = Parameters(user)
     shapes = {

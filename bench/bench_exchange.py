@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import common
+from common import cpu_seconds
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -68,19 +69,6 @@ def add_approved(*, officer, supervisor, count: int) -> None:
         count -= CHUNK
         elapsed = time.perf_counter() - started
         print(f"  {regional_entries().count()} entries after {elapsed:.0f} s")
-
-
-def cpu_seconds(pids) -> float:
-    """User and system CPU time of these processes so far (/proc/PID/stat), in seconds."""
-    ticks = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def group_pids(group: int) -> list[int]:

@@ -19,7 +19,7 @@ from django_countries.fields import Country
 from psycopg.types.json import Jsonb
 
 from . import context
-from .bulk import copy_insert
+from .bulk import copy_insert, stored_value
 from .canonical import canonical_json
 from .models import Administration, AuditEntry
 
@@ -105,8 +105,7 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict:
     """The named fields of ``instance`` as JSON-ready values (foreign keys as ids)."""
     values = {}
     for name in fields:
-        field = instance._meta.get_field(name)
-        values[name] = getattr(instance, field.attname)
+        values[name] = stored_value(instance, instance._meta.get_field(name))
     return _as_json(values)
 
 
@@ -218,42 +217,78 @@ def record_many(
     """Append one entry per change, in order, with one wait for the chain's lock and one
     insert: what a bulk service writes for each record it saves. Call it inside the
     transaction of the changes."""
-    if administration is None and actor is not None and actor.is_authenticated:
-        administration = actor.administration
-    documents = [_as_json(value) for change in changes for value in (change.before, change.after)]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-        stored = _as_stored(cursor, documents)
+    with transaction.atomic():
+        batch = Batch(action=action, actor=actor, administration=administration, reason=reason)
+        entries = batch.entries(changes)
+        batch.write(entries)
+    return entries
+
+
+class Batch:
+    """Entries of one action appended in several steps of the caller's transaction: the
+    chain's lock is waited for and its last entry read once, when the batch starts;
+    ``entries`` then makes each step's entries, asking PostgreSQL nothing unless a document
+    holds a fractional number (see _as_stored), and ``write`` appends them. A bulk service
+    makes a chunk's entries while PostgreSQL inserts the chunk."""
+
+    def __init__(
+        self,
+        *,
+        action: str,
+        actor=None,
+        administration: Administration | None = None,
+        reason: str = "",
+    ):
+        if administration is None and actor is not None and actor.is_authenticated:
+            administration = actor.administration
+        self.action = action
+        self.actor = actor
+        self.administration = administration
+        self.reason = reason
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
         last = AuditEntry.objects.order_by("-sequence").values("sequence", "entry_hash").first()
-        sequence = last["sequence"] if last else 0
-        previous_hash = last["entry_hash"] if last else GENESIS_HASH
+        self.sequence = last["sequence"] if last else 0
+        self.previous_hash = last["entry_hash"] if last else GENESIS_HASH
+
+    def entries(self, changes: list[Change]) -> list[AuditEntry]:
+        """The entries of ``changes``, next in the chain after those made before."""
+        actor = self.actor
+        documents = [
+            _as_json(value) for change in changes for value in (change.before, change.after)
+        ]
+        with connection.cursor() as cursor:
+            stored = _as_stored(cursor, documents)
         entries = []
         for index, change in enumerate(changes):
             object_type, object_id = change.object_type, change.object_id
             if change.target is not None:
                 object_type = object_type or change.target._meta.label_lower
                 object_id = object_id or str(change.target.pk)
-            sequence += 1
+            self.sequence += 1
             entry = AuditEntry(
-                sequence=sequence,
-                previous_hash=previous_hash,
+                sequence=self.sequence,
+                previous_hash=self.previous_hash,
                 created_at=timezone.now(),
                 actor=actor if actor is not None and actor.is_authenticated else None,
                 actor_username=actor.get_username() if actor is not None else "",
-                administration=administration,
-                action=action,
+                administration=self.administration,
+                action=self.action,
                 object_type=object_type,
                 object_id=str(object_id),
                 before=stored[2 * index],
                 after=stored[2 * index + 1],
-                reason=reason,
+                reason=self.reason,
                 request_id=context.request_id.get(),
                 ip_address=context.ip_address.get(),
             )
-            entry.entry_hash = previous_hash = entry_hash(entry)
+            entry.entry_hash = self.previous_hash = entry_hash(entry)
             entries.append(entry)
+        return entries
+
+    @staticmethod
+    def write(entries: list[AuditEntry]) -> None:
         copy_insert(entries)
-    return entries
 
 
 def _as_stored(cursor, documents: list) -> list:

@@ -11,10 +11,12 @@ import json
 import uuid
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from operator import attrgetter
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import DecimalField, Field, Model, Value
 from django.db.models.expressions import DatabaseDefault
+from django_countries.fields import CountryField
 
 
 def copy_insert(instances: list[Model], *, table: str | None = None) -> None:
@@ -56,33 +58,46 @@ def copy_insert(instances: list[Model], *, table: str | None = None) -> None:
                 setattr(instance, field.attname, value.quantize(scale, rounding=ROUND_HALF_UP))
 
 
+def stored_value(instance: Model, field: Field):
+    """The value of ``field`` that ``instance`` holds, as it is written: for a CountryField
+    the code itself, not the Country its descriptor makes of it on every read (which looks
+    up the active language: more than the rest of the field costs in a bulk write)."""
+    if isinstance(field, CountryField):
+        if field.attname not in instance.__dict__:  # deferred, as the descriptor checks
+            instance.refresh_from_db(fields=[field.attname])
+        return instance.__dict__[field.attname]
+    return getattr(instance, field.attname)
+
+
 def _rows(instances: list[Model], fields):
     """Each instance's primary key and the values bulk_create would send for ``fields``
-    (auto_now fields are set here). A field prepares a value the same way every time, and
-    rows repeat their codes, keys, flags and empty texts: each distinct value of a field is
-    prepared once."""
-    prepared: dict = {}
-    # (position, field, attname, whether its value is the attribute as it is: most fields,
-    # not auto_now ones nor those whose descriptor makes an object of the value).
-    specs = [
-        (position, field, field.attname, type(field).pre_save is Field.pre_save)
-        for position, field in enumerate(fields)
-    ]
-    for instance in instances:
-        row = [instance.pk]
-        for position, field, attname, plain in specs:
-            value = getattr(instance, attname) if plain else field.pre_save(instance, add=True)
-            if isinstance(value, DatabaseDefault):
-                value = _database_default(field, instance)
-            key = (position, type(value), value)
-            try:
-                row.append(prepared[key])
-            except TypeError:  # a list, a dict: prepared each time
-                row.append(field.get_db_prep_save(value, connection))
-            except KeyError:
-                prepared[key] = field.get_db_prep_save(value, connection)
-                row.append(prepared[key])
-        yield row
+    (auto_now fields are set here). Made a column at a time: a field prepares a value the
+    same way every time, and rows repeat their codes, keys, flags and empty texts, so each
+    distinct value of a column is prepared once."""
+    wrapper = connections[connection.alias]  # not the proxy, asked once per value otherwise
+    columns = [[instance.pk for instance in instances]]
+    for field in fields:
+        # Most fields send the value the instance holds; not auto_now ones, and a
+        # CountryField's pre_save only turns the Country back into its code.
+        if type(field).pre_save is Field.pre_save and not isinstance(field, CountryField):
+            values = list(map(attrgetter(field.attname), instances))
+        elif isinstance(field, CountryField):
+            values = [stored_value(instance, field) for instance in instances]
+        else:
+            values = [field.pre_save(instance, add=True) for instance in instances]
+        if any(isinstance(value, DatabaseDefault) for value in values):
+            values = [
+                _database_default(field, instance) if isinstance(value, DatabaseDefault) else value
+                for instance, value in zip(instances, values, strict=True)
+            ]
+        try:
+            distinct = {(type(value), value): value for value in values}
+        except TypeError:  # lists, dicts: prepared each time
+            columns.append([field.get_db_prep_save(value, wrapper) for value in values])
+            continue
+        prepared = {key: field.get_db_prep_save(value, wrapper) for key, value in distinct.items()}
+        columns.append([prepared[type(value), value] for value in values])
+    return zip(*columns, strict=True)
 
 
 def _database_default(field, instance):

@@ -372,6 +372,8 @@ def _columns(header: list) -> list[str]:
 
 
 def _text(value) -> str:
+    if isinstance(value, str):  # every cell of a CSV, most of a workbook's: checked first
+        return " ".join(value.split())
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -23,6 +23,7 @@ from exchange.models import (
     SourceReliability,
 )
 from exchange.payload import PayloadInputs
+from ncen.bulk import stored_value
 from ncen.models import Administration, Office
 
 from .querysets import AttachmentQuerySet, CodeQuerySet, OffenceQuerySet, SeizureQuerySet
@@ -281,12 +282,11 @@ class Seizure(models.Model):
     @property
     def route(self) -> list[str]:
         """The route in order: origin, departure, transit countries, destination."""
-        return route_codes(
-            self.origin_country.code,
-            self.departure_country.code,
-            self.transit_countries,
-            self.destination_country.code,
+        origin, departure, destination = (
+            stored_value(self, self._meta.get_field(name))
+            for name in ("origin_country", "departure_country", "destination_country")
         )
+        return route_codes(origin, departure, self.transit_countries, destination)
 
 
 def route_codes(origin: str, departure: str, transit: list[str], destination: str) -> list[str]:

@@ -4,7 +4,7 @@ validates the whole record, bumps the version and writes its audit entry."""
 import hashlib
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,8 +19,8 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_countries.fields import CountryField
 
+from analysis.tasks import compact_seizure_counts
 from exchange.models import SharingDecision
 from exchange.outbox import outbox_add_approval, outbox_add_withdrawal
 from exchange.selectors import sharing_policy
@@ -28,7 +28,7 @@ from exchange.services import validate_decision
 from indicators.services import indicators_check_on_commit
 from ncen import audit
 from ncen.audit import Action
-from ncen.bulk import copy_insert
+from ncen.bulk import copy_insert, stored_value
 from ncen.exceptions import ConflictError
 from ncen.models import Notification, Office, Role, User
 from ncen.services import notify
@@ -268,14 +268,16 @@ def references_reserve(*, administration, year: int, count: int) -> range:
     return range(last - count + 1, last + 1)
 
 
-def _give_references(seizures: list[Seizure], *, year: int) -> None:
-    """Give the seizures, all of one administration, the next numbers of its year, in order."""
-    administration = seizures[0].administration
-    numbers = references_reserve(administration=administration, year=year, count=len(seizures))
-    for number, seizure in zip(numbers, seizures, strict=True):
-        seizure.reference_year = year
-        seizure.reference_number = number
-        seizure.reference = f"{administration.code}-{year}-{number:06d}"
+def _give_reference(seizure: Seizure, *, year: int) -> None:
+    """Give the seizure the next number of its administration's year."""
+    (number,) = references_reserve(administration=seizure.administration, year=year, count=1)
+    _set_reference(seizure, year=year, number=number)
+
+
+def _set_reference(seizure: Seizure, *, year: int, number: int) -> None:
+    seizure.reference_year = year
+    seizure.reference_number = number
+    seizure.reference = f"{seizure.administration.code}-{year}-{number:06d}"
 
 
 # --- Snapshots for the audit trail --------------------------------------------------------
@@ -377,36 +379,59 @@ def seizure_check_many(*, by, records: list[NewSeizure]) -> list[Seizure]:
     record's errors. The offices and codes the records name, the units of their commodities
     and the uniqueness of their identifiers are looked up once for all the records rather
     than once per record, as full_clean would."""
-    if not rights.can_create(by):
-        raise PermissionDenied(_("Your role does not record seizures."))
-    commodities = {
-        id(item["commodity"]): item["commodity"]
-        for record in records
-        for item in record.items
-        if item.get("commodity") is not None
-    }
-    prefetch_related_objects(list(commodities.values()), "units", "parent__units")
-    related = _Related(records)
-    checked, errors = {}, {}
-    for index, record in enumerate(records):
-        try:
-            checked[index] = _check(by=by, record=record, related=related)
-        except ValidationError as error:
-            errors[index] = error
-    # The uuids full_clean would have looked up one by one.
-    taken = set(
-        Seizure._base_manager.filter(
-            uuid__in=[seizure.uuid for seizure in checked.values()]
-        ).values_list("uuid", flat=True)
-    )
-    for index, seizure in checked.items():
-        if seizure.uuid in taken:
-            errors[index] = ValidationError(
-                {"uuid": [seizure.unique_error_message(Seizure, ("uuid",))]}
-            )
+    checks = _Checks(by=by, records=records)
+    checked, errors = checks.check(records)
+    errors.update(checks.taken(checked))
     if errors:
         raise SeizuresRefused(errors)
     return list(checked.values())
+
+
+class _Checks:
+    """seizure_check_many in steps: what the records name looked up once for all of them,
+    then the records checked a slice at a time without a query (except to word the error of
+    a unit that does not fit its commodity), and their identifiers looked up apart."""
+
+    def __init__(self, *, by, records: list[NewSeizure]):
+        if not rights.can_create(by):
+            raise PermissionDenied(_("Your role does not record seizures."))
+        self.by = by
+        commodities = {
+            id(item["commodity"]): item["commodity"]
+            for record in records
+            for item in record.items
+            if item.get("commodity") is not None
+        }
+        prefetch_related_objects(list(commodities.values()), "units", "parent__units")
+        self.related = _Related(records)
+
+    def check(
+        self, records: list[NewSeizure], *, start: int = 0
+    ) -> tuple[dict[int, Seizure], dict[int, ValidationError]]:
+        """The records that pass, unsaved, and the errors of the others, by their index
+        counted from ``start``."""
+        checked, errors = {}, {}
+        for index, record in enumerate(records, start):
+            try:
+                checked[index] = _check(by=self.by, record=record, related=self.related)
+            except ValidationError as error:
+                errors[index] = error
+        return checked, errors
+
+    @staticmethod
+    def taken(checked: dict[int, Seizure]) -> dict[int, ValidationError]:
+        """The errors of the checked seizures whose uuid is taken, which full_clean would
+        have looked up one by one."""
+        taken = set(
+            Seizure._base_manager.filter(
+                uuid__in=[seizure.uuid for seizure in checked.values()]
+            ).values_list("uuid", flat=True)
+        )
+        return {
+            index: ValidationError({"uuid": [seizure.unique_error_message(Seizure, ("uuid",))]})
+            for index, seizure in checked.items()
+            if seizure.uuid in taken
+        }
 
 
 # The foreign keys of a seizure that full_clean looks up one query each.
@@ -476,11 +501,8 @@ class _Related:
 
     def _clean_field(self, seizure: Seizure, field, errors: dict) -> None:
         """What clean_fields does for the field, remembered per value."""
-        if isinstance(field, CountryField):
-            # The code the descriptor would wrap in a Country, which cleans to the same text.
-            raw = seizure.__dict__[field.attname]
-        else:
-            raw = getattr(seizure, field.attname)
+        # A country's code rather than the Country its descriptor makes: the same text.
+        raw = stored_value(seizure, field)
         if (field.blank and raw in field.empty_values) or isinstance(raw, DatabaseDefault):
             return
         key = (field.name, type(raw), tuple(raw) if isinstance(raw, list) else raw)
@@ -587,12 +609,11 @@ def seizure_create(
     *, by, values: dict, items: list[dict], offences: list[dict] | None = None
 ) -> Seizure:
     """Record a new seizure as a draft. ``values`` holds fields of SEIZURE_FIELDS.
-    seizure_create_many writes the same rows and audit entry (a test holds them to it), but
-    in one statement for the seizure; this one writes the row, then its derived columns,
-    as an edit does: a record written whole in one statement, while editors change the
-    same days' counts in two, can deadlock with them on the rollup's rows."""
+    seizure_create_many writes the same rows and audit entry (a test holds them to it),
+    through a staging table that pays for itself over many records; this one writes the
+    row, then its derived columns, as an edit does."""
     seizure = seizure_check(by=by, values=values, items=items, offences=offences)
-    _give_references([seizure], year=timezone.localdate().year)
+    _give_reference(seizure, year=timezone.localdate().year)
     seizure.save(force_insert=True)
     _save_children(seizure, items, offences or [])
     _refresh_derived(seizure)
@@ -611,36 +632,77 @@ def seizure_create_many(
 ) -> list[Seizure]:
     """seizure_create for many records, in order, all or none (SeizuresRefused names every
     refused record). The same checks, with what full_clean asks the database asked once for
-    all; then the year's block of references in one UPDATE, and, a chunk at a time, the
+    all; the year's block of references in one UPDATE; then, a chunk at a time, the
     seizures, items and offences inserted in bulk with their derived columns and the audit
-    entries, one per seizure as seizure_create writes it, appended as one batch;
-    ``progress(saved, total)`` after each chunk."""
-    seizures = seizure_check_many(by=by, records=records)
-    if not seizures:
+    entries, one per seizure as seizure_create writes it. While PostgreSQL inserts a chunk,
+    its audit entries are made and the next chunk is checked; a refused record stops the
+    inserts, the rest are checked, and the transaction is rolled back.
+    ``progress(saved, total)`` after each chunk. Once committed, the rollup's changes are
+    compacted (analysis.counts), rather than read by the dashboard until beat does it."""
+    checks = _Checks(by=by, records=records)
+    if not records:
         return []
-    _give_references(seizures, year=timezone.localdate().year)
-    chunks = [
-        (seizures[start : start + CREATE_MANY_CHUNK], records[start : start + CREATE_MANY_CHUNK])
-        for start in range(0, len(seizures), CREATE_MANY_CHUNK)
-    ]
-    upcoming = _new_children(*chunks[0])
-    saved = 0
-    for index, (chunk, _records) in enumerate(chunks):
-        children, upcoming = upcoming, []
-        with _inserting(chunk, children):
+    starts = range(0, len(records), CREATE_MANY_CHUNK)
+    checked, errors = checks.check(records[:CREATE_MANY_CHUNK])
+    errors.update(checks.taken(checked))
+    if errors:
+        raise SeizuresRefused(_checked_rest(checks, records, starts[1:], errors))
+    year = timezone.localdate().year
+    numbers = iter(
+        references_reserve(administration=by.administration, year=year, count=len(records))
+    )
+    # Robust: beat compacts them too, should the message not reach the broker.
+    transaction.on_commit(compact_seizure_counts.apply_async, robust=True)
+    trail = audit.Batch(action=Action.SEIZURE_CREATED, actor=by)
+    chunk = _ready(checked, records[:CREATE_MANY_CHUNK], year=year, numbers=numbers)
+    created = []
+    for start in starts:
+        following = start + CREATE_MANY_CHUNK
+        with _inserting(*chunk):
             # Made while PostgreSQL inserts the chunk and counts it, since they need no
-            # query: the chunk's audit snapshots and the next chunk's items and offences.
-            changes = [
-                audit.Change(target=seizure, after=_snapshot(seizure, items, offences))
-                for seizure, (items, offences) in zip(chunk, children, strict=True)
-            ]
-            if index + 1 < len(chunks):
-                upcoming = _new_children(*chunks[index + 1])
-        audit.record_many(action=Action.SEIZURE_CREATED, actor=by, changes=changes)
-        saved += len(chunk)
+            # query: the chunk's audit entries, and the next chunk checked and built.
+            seizures, children = chunk
+            entries = trail.entries(
+                [
+                    audit.Change(target=seizure, after=_snapshot(seizure, items, offences))
+                    for seizure, (items, offences) in zip(seizures, children, strict=True)
+                ]
+            )
+            upcoming = records[following : following + CREATE_MANY_CHUNK]
+            checked, errors = checks.check(upcoming, start=following)
+            if checked and not errors:
+                chunk = _ready(checked, upcoming, year=year, numbers=numbers)
+        trail.write(entries)
+        created += seizures
         if progress is not None:
-            progress(saved, len(seizures))
-    return seizures
+            progress(len(created), len(records))
+        if checked:
+            errors.update(checks.taken(checked))
+        if errors:
+            rest = [later for later in starts if later > following]
+            raise SeizuresRefused(_checked_rest(checks, records, rest, errors))
+    return created
+
+
+def _ready(
+    checked: dict[int, Seizure], records: list[NewSeizure], *, year: int, numbers: Iterator[int]
+) -> tuple[list[Seizure], list[tuple[list[Item], list[Offence]]]]:
+    """A chunk's checked seizures with their references, items and offences, unsaved."""
+    seizures = list(checked.values())
+    for seizure in seizures:
+        _set_reference(seizure, year=year, number=next(numbers))
+    return seizures, _new_children(seizures, records)
+
+
+def _checked_rest(
+    checks: _Checks, records: list[NewSeizure], starts, errors: dict[int, ValidationError]
+) -> dict[int, ValidationError]:
+    """``errors`` and those of the chunks at ``starts``: every refused record is named."""
+    for start in starts:
+        checked, found = checks.check(records[start : start + CREATE_MANY_CHUNK], start=start)
+        errors.update(found)
+        errors.update(checks.taken(checked))
+    return errors
 
 
 @transaction.atomic

@@ -284,6 +284,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "exchange.tasks.sweep_outbox",
         "schedule": env_int("NCEN_EXCHANGE_SWEEP_SECONDS", 30, minimum=1),
     },
+    # The dashboard's counts written since are folded into its rollup (analysis.counts).
+    "analysis-compact-seizure-counts": {
+        "task": "analysis.tasks.compact_seizure_counts",
+        "schedule": 60,
+    },
     # What the other members shared regionally comes in from the hub's feed.
     "exchange-pull-feed": {
         "task": "exchange.tasks.pull_feed",

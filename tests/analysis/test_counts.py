@@ -1,5 +1,6 @@
 """The rollup (analysis.counts): the filters it answers, and that it gives the same figures
-as counting the seizures after every kind of write, including concurrent ones."""
+as counting the seizures after every kind of write, including concurrent ones, whether or
+not the writers' changes have been compacted into it."""
 
 import io
 import threading
@@ -7,11 +8,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 
 from analysis import counts, stats
-from analysis.models import CountsOutdated
+from analysis.models import CountsOutdated, SeizureCountChange
 from ncen.models import Administration
 from seizures import services
 from seizures.filters import SeizureFilterSet
@@ -75,10 +76,20 @@ def _both_ways(seizures, monkeypatch, *, rollup_current: bool = True) -> tuple[d
 
 
 def _rollup() -> set[tuple]:
+    """Every count the readers see: the rollup's rows and the changes not compacted yet."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT administration_id, dimension, commodity_id, day, office_id, value, count "
-            "FROM analysis_seizurecount WHERE count <> 0"
+            f"SELECT {counts.KEY}, sum(count) FROM {counts.ROLLUP} AS c "  # noqa: S608
+            f"GROUP BY {counts.KEY} HAVING sum(count) <> 0"
+        )
+        return set(cursor.fetchall())
+
+
+def _compacted() -> set[tuple]:
+    """The rollup's own rows, without the changes."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {counts.KEY}, count FROM analysis_seizurecount WHERE count <> 0"  # noqa: S608
         )
         return set(cursor.fetchall())
 
@@ -327,3 +338,149 @@ def test_concurrent_writers_neither_lose_a_count_nor_deadlock(fj_officer, monkey
     from_rollup, from_seizures = _both_ways(_seizures(fj_officer), monkeypatch)
     assert from_rollup == from_seizures
     assert sum(row.count for row in from_rollup["detection"]) == 33
+
+
+def test_a_compaction_moves_the_changes_into_the_rollup_and_changes_no_figure(
+    records, fj_officer, monkeypatch
+):
+    nadi = OfficeFactory(administration=fj_officer.administration, name="Nadi Port")
+    # Changes of every kind, none compacted yet: the records' creates, a bulk create, an
+    # edit of what is counted, and deletes.
+    make_seizures(by=fj_officer, count=4, office=nadi, origin_country="CN")
+    seizure = Seizure.objects.filter(administration=fj_officer.administration).first()
+    services.seizure_update(
+        by=fj_officer,
+        seizure=seizure,
+        expected_version=seizure.version,
+        values={"office": nadi, "transport_mode": code("transport_mode", "postal")},
+        items=_items("cigarettes"),
+    )
+    Seizure.objects.filter(pk__in=Seizure.objects.filter(office=nadi).values("pk")[:2]).delete()
+    pending = SeizureCountChange.objects.count()
+    assert pending > 0
+    assert _compacted() != _counted_again()
+    before = {}
+    for query in _filters(fj_officer, nadi):
+        from_rollup, from_seizures = _both_ways(_seizures(fj_officer, **query), monkeypatch)
+        assert from_rollup == from_seizures, query
+        before[str(query)] = from_rollup
+
+    done = counts.compact()
+
+    assert done.changes == pending
+    assert done.rows > 0
+    assert not SeizureCountChange.objects.exists()
+    assert _compacted() == _counted_again()  # the rollup's own rows now hold every count
+    assert_rollup_current()
+    for query in _filters(fj_officer, nadi):
+        from_rollup, from_seizures = _both_ways(_seizures(fj_officer, **query), monkeypatch)
+        assert from_rollup == from_seizures == before[str(query)], query
+    assert counts.compact() == counts.Compaction(changes=0, rows=0)
+
+
+def test_a_write_that_changes_no_count_appends_no_change(records, fj_officer, fj_supervisor):
+    seizure = Seizure.objects.filter(administration=fj_officer.administration).first()
+    counts.compact()
+    submit_and_approve(seizure, by=fj_officer, approver=fj_supervisor)
+    assert not SeizureCountChange.objects.exists()
+
+
+def test_a_compaction_is_skipped_while_another_holds_the_lock(records):
+    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [counts._COMPACTION_LOCK_KEY])
+        assert counts.compact() is None
+        assert SeizureCountChange.objects.exists()
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [counts._COMPACTION_LOCK_KEY])
+    finally:
+        other.close()
+    assert counts.compact().changes > 0
+
+
+def test_a_rebuild_replaces_the_administrations_changes_and_keeps_the_others(
+    records, fj_officer, ws_officer
+):
+    fiji, samoa = fj_officer.administration, ws_officer.administration
+    assert SeizureCountChange.objects.filter(administration=fiji).exists()
+    samoas = set(SeizureCountChange.objects.filter(administration=samoa).values_list("pk"))
+    assert samoas
+    counts.rebuild(administration=fiji)
+    assert not SeizureCountChange.objects.filter(administration=fiji).exists()
+    assert set(SeizureCountChange.objects.values_list("pk")) == samoas
+    assert_rollup_current()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_compactions_among_concurrent_writers_neither_lose_nor_double_a_count(fj_officer):
+    day = datetime(2026, 3, 2, 1, tzinfo=UTC)
+    seizures = [
+        make_seizure(by=fj_officer, items=_items("cocaine"), occurred_at=day + timedelta(minutes=n))
+        for n in range(12)
+    ]
+    errors, compactions = [], []
+    start = threading.Barrier(6)
+    writers_done = threading.Event()
+
+    def edit(mine):
+        try:
+            start.wait()
+            for seizure in mine:
+                seizure = services.seizure_update(
+                    by=fj_officer,
+                    seizure=seizure,
+                    expected_version=seizure.version,
+                    values={"transport_mode": code("transport_mode", "postal")},
+                    items=_items("cigarettes", "cocaine"),
+                )
+                services.seizure_update(
+                    by=fj_officer,
+                    seizure=seizure,
+                    expected_version=seizure.version,
+                    values={"occurred_at": day + timedelta(days=1)},
+                )
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def create():
+        try:
+            start.wait()
+            for _ in range(4):
+                made = make_seizures(by=fj_officer, count=10, occurred_at=day)
+                Seizure.objects.filter(pk=made[0].pk).delete()
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def compact():
+        try:
+            start.wait()
+            while not writers_done.is_set():
+                compactions.append(counts.compact())
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    writers = [threading.Thread(target=edit, args=(seizures[n::3],)) for n in range(3)]
+    writers.append(threading.Thread(target=create))
+    compactors = [threading.Thread(target=compact) for _ in range(2)]
+    for thread in writers + compactors:
+        thread.start()
+    for thread in writers:
+        thread.join()
+    writers_done.set()
+    for thread in compactors:
+        thread.join()
+    assert errors == []
+    # Some compactions folded changes while the writers wrote.
+    assert sum(done.changes for done in compactions if done is not None) > 0
+    assert_rollup_current()
+    counts.compact()
+    assert not SeizureCountChange.objects.exists()
+    assert _compacted() == _counted_again()
+    assert Seizure.objects.count() == 12 + 36

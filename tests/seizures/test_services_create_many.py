@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from analysis import counts
 from ncen.audit import Action, verify_chain
 from ncen.models import AuditEntry
 from seizures import services
@@ -190,6 +191,36 @@ def test_a_large_batch_is_written_a_chunk_at_a_time_and_reports_each(fj_officer,
     assert verify_chain()[1] is None
 
 
+def test_a_record_refused_in_a_later_chunk_leaves_nothing_and_every_refusal_is_named(
+    fj_officer, monkeypatch
+):
+    monkeypatch.setattr(services, "CREATE_MANY_CHUNK", 2)
+    counter = ReferenceCounter.objects.filter(administration=fj_officer.administration)
+    before = list(counter.values_list("year", "last_number"))
+    records = [_record(fj_officer, number) for number in range(7)]
+    # Checked while the chunk before is inserted: a unit that does not fit (whose message
+    # names the units that do, asked of the database) and a seizure in the future.
+    records[2].items[0]["unit"] = code("unit", "sticks")  # record 2 is cocaine
+    records[3].values["occurred_at"] = timezone.now() + timedelta(days=3)
+    records[6].items = []  # in a chunk that would only come later
+    reports = []
+    with pytest.raises(services.SeizuresRefused) as refused:
+        services.seizure_create_many(
+            by=fj_officer, records=records, progress=lambda *done: reports.append(done)
+        )
+    assert sorted(refused.value.errors) == [2, 3, 6]
+    for index in (2, 3, 6):
+        with pytest.raises(services.ValidationError) as single:
+            services.seizure_check(
+                by=fj_officer, values=records[index].values, items=records[index].items
+            )
+        assert refused.value.errors[index].message_dict == single.value.message_dict, index
+    assert reports == [(2, 7)]  # the first chunk was saved, then rolled back
+    assert not Seizure.objects.exists()
+    assert not AuditEntry.objects.filter(action=Action.SEIZURE_CREATED).exists()
+    assert list(counter.values_list("year", "last_number")) == before
+
+
 def _varied(by, number: int) -> services.NewSeizure:
     """_record with offences, decimals of every scale and more route shapes."""
     record = _record(by, number, vessel_name=["", "Pacific Star"][number % 2])
@@ -247,10 +278,10 @@ def _written(seizure) -> tuple:
 
 
 def _rollup() -> dict:
+    """The counts the readers see: the rollup's rows and the changes not compacted yet."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT administration_id, dimension, commodity_id, day, office_id, value, count "
-            "FROM analysis_seizurecount"
+            f"SELECT {counts.KEY}, sum(count) FROM {counts.ROLLUP} AS c GROUP BY {counts.KEY}"  # noqa: S608
         )
         return {row[:-1]: row[-1] for row in cursor.fetchall()}
 

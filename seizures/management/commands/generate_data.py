@@ -27,6 +27,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from analysis.counts import compact
 from ncen.models import Administration, Office, Role, User
 from seizures.models import Code, CodeList, Seizure
 from seizures.services import SEARCH_VECTOR_SQL, references_reserve
@@ -2184,6 +2185,8 @@ class Command(BaseCommand):
         finally:
             loader.finish()
         loaded = time.monotonic() - started
+        self.stdout.write("Folding the dashboard's new counts into its rollup ...")
+        compact()
         self.stdout.write("Updating planner statistics and the visibility map (VACUUM ANALYZE) ...")
         loader.analyze()
         elapsed = time.monotonic() - started

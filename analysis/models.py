@@ -17,20 +17,10 @@ from django.db.models.functions import Now
 from ncen.models import Administration, Office
 
 
-class SeizureCount(models.Model):
-    """How many seizures of ``administration`` that occurred on local ``day`` at ``office``
-    (and, when ``commodity_id`` is not 0, have an item of that commodity or of one of its
-    sub-commodities) have ``value`` for ``dimension``. Dimensions: ``total`` (value ''),
-    ``detection_method``, ``transport_mode``, ``concealment_method`` (the code's id, ''
-    when none is recorded), ``commodity`` (each entry of commodity_ids), ``origin`` (the
-    country of origin, when recorded), ``route`` (origin and destination, four letters,
-    when both are recorded) and ``route_country`` (each entry of route_countries)."""
+class CountKey(models.Model):
+    """A count of seizures under one key of the rollup. No foreign-key checks: the triggers
+    write these rows on every seizure write, and a count is of rows that exist already."""
 
-    pk = models.CompositePrimaryKey(
-        "administration", "dimension", "commodity_id", "day", "office", "value"
-    )
-    # No foreign-key checks: the triggers write these rows on every seizure write, and a
-    # count is of rows that exist already.
     administration = models.ForeignKey(
         Administration,
         on_delete=models.DO_NOTHING,
@@ -48,6 +38,23 @@ class SeizureCount(models.Model):
     count = models.IntegerField()
 
     class Meta:
+        abstract = True
+
+
+class SeizureCount(CountKey):
+    """How many seizures of ``administration`` that occurred on local ``day`` at ``office``
+    (and, when ``commodity_id`` is not 0, have an item of that commodity or of one of its
+    sub-commodities) have ``value`` for ``dimension``. Dimensions: ``total`` (value ''),
+    ``detection_method``, ``transport_mode``, ``concealment_method`` (the code's id, ''
+    when none is recorded), ``commodity`` (each entry of commodity_ids), ``origin`` (the
+    country of origin, when recorded), ``route`` (origin and destination, four letters,
+    when both are recorded) and ``route_country`` (each entry of route_countries)."""
+
+    pk = models.CompositePrimaryKey(
+        "administration", "dimension", "commodity_id", "day", "office", "value"
+    )
+
+    class Meta:
         indexes = [
             # The commodity split asks for a few values (the groups) of many: 68,000 rows
             # read from the index alone instead of 261,000 (410 to 55 ms at a million).
@@ -63,29 +70,12 @@ class SeizureCount(models.Model):
         return f"{self.day} {self.dimension}={self.value}: {self.count}"
 
 
-class SeizureCountChange(models.Model):
+class SeizureCountChange(CountKey):
     """A change of SeizureCount's row of the same key, by ``count`` seizures (negative for
     seizures deleted or no longer counted there), not yet folded into it. The triggers
     append one row per key a statement changed; nothing is unique here, so that writers
     never wait for each other on a count (nor deadlock), and a key may have several rows
     until analysis.counts.compact folds them all into the rollup."""
-
-    # No foreign-key checks, as on SeizureCount.
-    administration = models.ForeignKey(
-        Administration,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
-    dimension = models.CharField(max_length=24)
-    commodity_id = models.BigIntegerField()
-    day = models.DateField()
-    office = models.ForeignKey(
-        Office, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
-    )
-    value = models.CharField(max_length=8)
-    count = models.IntegerField()
 
     def __str__(self) -> str:
         return f"{self.day} {self.dimension}={self.value}: {self.count:+d}"

@@ -121,6 +121,10 @@ class _Colour(str):
     """A str subclass, as TextChoices members are."""
 
 
+class _Level(int):
+    """An int subclass, as IntegerChoices members are: json writes it as a plain int."""
+
+
 def test_documents_are_made_json_as_a_json_round_trip_would(fj_admin):
     import json
     import uuid
@@ -151,6 +155,8 @@ def test_documents_are_made_json_as_a_json_round_trip_would(fj_admin):
         "lazy": gettext_lazy("Seizure recorded"),
         "tuple": (1, ("a", {"b": None})),
         "keys": {1: "one", 2.5: "two and a half", False: "no", None: "none"},
+        "later keys": {"a": Decimal("1.5"), 3: [Decimal("2")], "b": _Level(4)},
+        "int subclass": [_Level(2), {"level": _Level(3)}],
         "nested": [{"x": [Decimal("3.10")]}],
     }
     expected = json.loads(json.dumps(values, cls=audit._Encoder))

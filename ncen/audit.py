@@ -321,12 +321,20 @@ def _as_stored(cursor, documents: list) -> list:
     return stored
 
 
-def _has_float(value) -> bool:
-    if isinstance(value, dict):
-        return any(_has_float(item) for item in value.values())
-    if isinstance(value, list):
-        return any(_has_float(item) for item in value)
-    return isinstance(value, float)
+def _has_float(document) -> bool:
+    """Whether a document _as_json made (plain dicts, lists and values) holds a float: a
+    loop over the values still to see rather than a call for each."""
+    pending = [document]
+    while pending:
+        value = pending.pop()
+        kind = type(value)
+        if kind is dict:
+            pending.extend(value.values())
+        elif kind is list:
+            pending.extend(value)
+        elif kind is float:
+            return True
+    return False
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The audit trail is append-only in PostgreSQL and its hash chain shows tampering."""
 
 import itertools
+import json
 from datetime import UTC
 
 import pytest
@@ -173,10 +174,16 @@ def test_documents_with_floats_are_stored_as_postgresql_gives_them_back(fj_admin
         changes=[
             audit.Change(object_type="test", object_id="1", after={"big": 1e20, "n": 2}),
             audit.Change(object_type="test", object_id="2", after={"text": "plain", "n": [1]}),
+            audit.Change(
+                object_type="test", object_id="3", after={"items": [{"n": [None]}, {"q": 1e20}]}
+            ),
         ],
     )
     assert entries[0].after == {"big": 100000000000000000000, "n": 2}
     assert entries[1].after == {"text": "plain", "n": [1]}
+    assert (
+        json.dumps(entries[2].after) == '{"items": [{"n": [null]}, {"q": 100000000000000000000}]}'
+    )
     for entry in entries:
         stored = AuditEntry.objects.get(pk=entry.pk)
         assert stored.after == entry.after

@@ -121,9 +121,16 @@ class _Encoder(DjangoJSONEncoder):
 _ENCODER = _Encoder()
 
 
+# The types json.loads gives back as they are (not their subclasses: an IntEnum is
+# written as an int): most of a document's values, returned at once.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _as_json(value):
     """What json.loads(json.dumps(value, cls=_Encoder)) gives, without writing the text:
     the encoder's own order of checks, its default() for other objects."""
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, str):
         return str.__str__(value)
     if value is None or value is True or value is False:
@@ -135,9 +142,12 @@ def _as_json(value):
     if isinstance(value, list | tuple):
         return [_as_json(item) for item in value]
     if isinstance(value, dict):
-        if not all(type(key) is str for key in value):
-            return json.loads(json.dumps(value, cls=_Encoder))  # keys json turns into text
-        return {key: _as_json(item) for key, item in value.items()}
+        converted = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                return json.loads(json.dumps(value, cls=_Encoder))  # keys json turns into text
+            converted[key] = _as_json(item)
+        return converted
     return _as_json(_ENCODER.default(value))
 
 
@@ -288,7 +298,8 @@ class Batch:
 
     @staticmethod
     def write(entries: list[AuditEntry]) -> None:
-        copy_insert(entries)
+        # Their actor and administration are rows read from the database.
+        copy_insert(entries, related_saved=True)
 
 
 def _as_stored(cursor, documents: list) -> list:
@@ -310,12 +321,20 @@ def _as_stored(cursor, documents: list) -> list:
     return stored
 
 
-def _has_float(value) -> bool:
-    if isinstance(value, dict):
-        return any(_has_float(item) for item in value.values())
-    if isinstance(value, list):
-        return any(_has_float(item) for item in value)
-    return isinstance(value, float)
+def _has_float(document) -> bool:
+    """Whether a document _as_json made (plain dicts, lists and values) holds a float: a
+    loop over the values still to see rather than a call for each."""
+    pending = [document]
+    while pending:
+        value = pending.pop()
+        kind = type(value)
+        if kind is dict:
+            pending.extend(value.values())
+        elif kind is list:
+            pending.extend(value)
+        elif kind is float:
+            return True
+    return False
 
 
 @dataclass(frozen=True)

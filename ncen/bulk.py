@@ -19,16 +19,21 @@ from django.db.models.expressions import DatabaseDefault
 from django_countries.fields import CountryField
 
 
-def copy_insert(instances: list[Model], *, table: str | None = None) -> None:
+def copy_insert(
+    instances: list[Model], *, table: str | None = None, related_saved: bool = False
+) -> None:
     """Insert unsaved instances of one model with COPY, giving them primary keys from the
     model's sequence as bulk_create does. ``table`` writes the rows to another table of the
-    same columns instead (a staging table the caller copies from)."""
+    same columns instead (a staging table the caller copies from). ``related_saved`` says
+    that every instance the rows refer to was saved before it was assigned (rows read from
+    the database), so that their keys are set already: save()'s check of each is skipped."""
     if not instances:
         return
     meta = instances[0]._meta
-    for instance in instances:
-        # As save() and bulk_create do: a parent saved since gives its key to the child.
-        instance._prepare_related_fields_for_save(operation_name="copy_insert")
+    if not related_saved:
+        for instance in instances:
+            # As save() and bulk_create do: a parent saved since gives its key to the child.
+            instance._prepare_related_fields_for_save(operation_name="copy_insert")
     fields = [field for field in meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:

@@ -139,8 +139,9 @@ def _validate_seizure(*, by, values: dict, keeping=()) -> None:
         raise ValidationError(errors)
 
 
-def _validate_item(*, by, index: int, item: dict, keeping=()) -> None:
-    """``keeping`` holds the entries the record already uses, valid even once retired."""
+def _validate_item(*, by, index: int, item: dict, keeping=(), allowed_units=None) -> None:
+    """``keeping`` holds the entries the record already uses, valid even once retired;
+    ``allowed_units``, when given, each commodity's allowed_unit_ids by its id."""
     errors = {}
     commodity, unit = item.get("commodity"), item.get("unit")
     for field, code_list in (("commodity", CodeList.COMMODITY), ("unit", CodeList.UNIT)):
@@ -153,7 +154,9 @@ def _validate_item(*, by, index: int, item: dict, keeping=()) -> None:
     if commodity is not None and commodity.parent_id is None:
         errors["commodity"] = [_("Choose a commodity, not only its group.")]
     if commodity is not None and unit is not None:
-        allowed = commodity.allowed_unit_ids()
+        allowed = (
+            commodity.allowed_unit_ids() if allowed_units is None else allowed_units[commodity.pk]
+        )
         if allowed and unit.pk not in allowed:
             names = ", ".join(
                 str(code) for code in Code.objects.filter(pk__in=allowed).order_by("sort_order")
@@ -320,11 +323,13 @@ def _only(values: dict, fields) -> dict:
     return {name: values[name] for name in fields if name in values}
 
 
-def _clean_children(*, by, items, offences, keeping=()) -> None:
+def _clean_children(*, by, items, offences, keeping=(), allowed_units=None) -> None:
     errors = {}
     for index, item in enumerate(items or []):
         try:
-            _validate_item(by=by, index=index, item=item, keeping=keeping)
+            _validate_item(
+                by=by, index=index, item=item, keeping=keeping, allowed_units=allowed_units
+            )
         except ValidationError as error:
             errors.update(error.message_dict)
     for index, offence in enumerate(offences or []):
@@ -396,13 +401,6 @@ class _Checks:
         if not rights.can_create(by):
             raise PermissionDenied(_("Your role does not record seizures."))
         self.by = by
-        commodities = {
-            id(item["commodity"]): item["commodity"]
-            for record in records
-            for item in record.items
-            if item.get("commodity") is not None
-        }
-        prefetch_related_objects(list(commodities.values()), "units", "parent__units")
         self.related = _Related(records)
 
     def check(
@@ -445,9 +443,21 @@ class _Related:
     than once per seizure (a field's clean depends on its value alone: the list of every
     country, the choices, the lengths); and the model's constraints that full_clean would
     skip for a new seizure (they involve a field the service sets) are skipped without
-    building their query for each seizure. The caller checks the uuids."""
+    building their query for each seizure. The caller checks the uuids. And for the items,
+    the units allowed for each commodity the records name, found once per commodity rather
+    than once per item."""
 
     def __init__(self, records: list[NewSeizure]):
+        commodities = {
+            id(item["commodity"]): item["commodity"]
+            for record in records
+            for item in record.items
+            if item.get("commodity") is not None
+        }
+        prefetch_related_objects(list(commodities.values()), "units", "parent__units")
+        self.units = {
+            commodity.pk: commodity.allowed_unit_ids() for commodity in commodities.values()
+        }
         named: dict = {}
         for name in RELATED_FIELDS:
             model = Seizure._meta.get_field(name).remote_field.model
@@ -587,7 +597,12 @@ def _check(*, by, record: NewSeizure, related: _Related | None = None) -> Seizur
     errors = {}
     for check in (
         lambda: _validate_seizure(by=by, values=values),
-        lambda: _clean_children(by=by, items=record.items, offences=record.offences),
+        lambda: _clean_children(
+            by=by,
+            items=record.items,
+            offences=record.offences,
+            allowed_units=None if related is None else related.units,
+        ),
         lambda: (
             seizure.full_clean(exclude=SET_BY_THE_SERVICE)
             if related is None
@@ -833,7 +848,8 @@ def _inserting(seizures: list[Seizure], children: list[tuple[list[Item], list[Of
             "CREATE TEMPORARY TABLE seizures_new (LIKE seizures_seizure INCLUDING DEFAULTS) "
             "ON COMMIT DROP"
         )
-        copy_insert(seizures, table="seizures_new")
+        # Their offices, codes and users are rows read from the database.
+        copy_insert(seizures, table="seizures_new", related_saved=True)
         copy_insert([item for items, _offences in children for item in items])
         copy_insert([offence for _items, offences in children for offence in offences])
     columns = ", ".join(

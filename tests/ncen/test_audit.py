@@ -1,6 +1,7 @@
 """The audit trail is append-only in PostgreSQL and its hash chain shows tampering."""
 
 import itertools
+import json
 from datetime import UTC
 
 import pytest
@@ -121,6 +122,10 @@ class _Colour(str):
     """A str subclass, as TextChoices members are."""
 
 
+class _Level(int):
+    """An int subclass, as IntegerChoices members are: json writes it as a plain int."""
+
+
 def test_documents_are_made_json_as_a_json_round_trip_would(fj_admin):
     import json
     import uuid
@@ -151,6 +156,8 @@ def test_documents_are_made_json_as_a_json_round_trip_would(fj_admin):
         "lazy": gettext_lazy("Seizure recorded"),
         "tuple": (1, ("a", {"b": None})),
         "keys": {1: "one", 2.5: "two and a half", False: "no", None: "none"},
+        "later keys": {"a": Decimal("1.5"), 3: [Decimal("2")], "b": _Level(4)},
+        "int subclass": [_Level(2), {"level": _Level(3)}],
         "nested": [{"x": [Decimal("3.10")]}],
     }
     expected = json.loads(json.dumps(values, cls=audit._Encoder))
@@ -167,10 +174,16 @@ def test_documents_with_floats_are_stored_as_postgresql_gives_them_back(fj_admin
         changes=[
             audit.Change(object_type="test", object_id="1", after={"big": 1e20, "n": 2}),
             audit.Change(object_type="test", object_id="2", after={"text": "plain", "n": [1]}),
+            audit.Change(
+                object_type="test", object_id="3", after={"items": [{"n": [None]}, {"q": 1e20}]}
+            ),
         ],
     )
     assert entries[0].after == {"big": 100000000000000000000, "n": 2}
     assert entries[1].after == {"text": "plain", "n": [1]}
+    assert (
+        json.dumps(entries[2].after) == '{"items": [{"n": [null]}, {"q": 100000000000000000000}]}'
+    )
     for entry in entries:
         stored = AuditEntry.objects.get(pk=entry.pk)
         assert stored.after == entry.after

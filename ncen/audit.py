@@ -19,7 +19,7 @@ from django_countries.fields import Country
 from psycopg.types.json import Jsonb
 
 from . import context
-from .bulk import copy_insert, stored_value
+from .bulk import copy_insert, json_insert, stored_value
 from .canonical import canonical_json
 from .models import Administration, AuditEntry
 
@@ -300,6 +300,20 @@ class Batch:
     def write(entries: list[AuditEntry]) -> None:
         # Their actor and administration are rows read from the database.
         copy_insert(entries, related_saved=True)
+
+    @staticmethod
+    def send(entries: list[AuditEntry]) -> None:
+        """Append the entries by one INSERT of a JSON parameter, which a caller in pipeline
+        mode can queue behind its own statements (COPY cannot go in a pipeline) and go on
+        while PostgreSQL writes them; their keys are not read back."""
+        fields = [field for field in AuditEntry._meta.concrete_fields if not field.primary_key]
+        json_insert(
+            AuditEntry,
+            [
+                {field.column: getattr(entry, field.attname) for field in fields}
+                for entry in entries
+            ],
+        )
 
 
 def _as_stored(cursor, documents: list) -> list:

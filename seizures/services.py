@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import pairwise
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -637,8 +638,10 @@ def seizure_create(
 
 
 # How many seizures seizure_create_many writes at a time: large enough for COPY to pay,
-# small enough for a caller's progress bar to move.
+# small enough for a caller's progress bar to move. The first chunk is smaller, since
+# nothing is inserted until it is checked.
 CREATE_MANY_CHUNK = 1000
+CREATE_MANY_FIRST_CHUNK = 250
 
 
 @transaction.atomic
@@ -650,18 +653,20 @@ def seizure_create_many(
     all; the year's block of references in one UPDATE; then, a chunk at a time, the
     seizures, items and offences inserted in bulk with their derived columns and the audit
     entries, one per seizure as seizure_create writes it. While PostgreSQL inserts a chunk,
-    its audit entries are made and the next chunk is checked; a refused record stops the
+    its audit entries are made and sent after it, and the next chunk is checked (the first
+    chunk, checked before anything is inserted, is smaller); a refused record stops the
     inserts, the rest are checked, and the transaction is rolled back.
     ``progress(saved, total)`` after each chunk. Once committed, the rollup's changes are
     compacted (analysis.counts), rather than read by the dashboard until beat does it."""
     checks = _Checks(by=by, records=records)
     if not records:
         return []
-    starts = range(0, len(records), CREATE_MANY_CHUNK)
-    checked, errors = checks.check(records[:CREATE_MANY_CHUNK])
+    ends = [*range(CREATE_MANY_FIRST_CHUNK, len(records), CREATE_MANY_CHUNK), len(records)]
+    chunks = [slice(start, end) for start, end in pairwise([0, *ends])]
+    checked, errors = checks.check(records[chunks[0]])
     errors.update(checks.taken(checked))
     if errors:
-        raise SeizuresRefused(_checked_rest(checks, records, starts[1:], errors))
+        raise SeizuresRefused(_checked_rest(checks, records, chunks[1:], errors))
     year = timezone.localdate().year
     numbers = iter(
         references_reserve(administration=by.administration, year=year, count=len(records))
@@ -669,33 +674,33 @@ def seizure_create_many(
     # Robust: beat compacts them too, should the message not reach the broker.
     transaction.on_commit(compact_seizure_counts.apply_async, robust=True)
     trail = audit.Batch(action=Action.SEIZURE_CREATED, actor=by)
-    chunk = _ready(checked, records[:CREATE_MANY_CHUNK], year=year, numbers=numbers)
+    chunk = _ready(checked, records[chunks[0]], year=year, numbers=numbers)
     created = []
-    for start in starts:
-        following = start + CREATE_MANY_CHUNK
+    for index, following in enumerate([*chunks[1:], slice(len(records), len(records))]):
         with _inserting(*chunk):
             # Made while PostgreSQL inserts the chunk and counts it, since they need no
-            # query: the chunk's audit entries, and the next chunk checked and built.
+            # query: the chunk's audit entries, queued behind the INSERT so that PostgreSQL
+            # writes them while the next chunk is checked and built.
             seizures, children = chunk
-            entries = trail.entries(
-                [
-                    audit.Change(target=seizure, after=_snapshot(seizure, items, offences))
-                    for seizure, (items, offences) in zip(seizures, children, strict=True)
-                ]
+            trail.send(
+                trail.entries(
+                    [
+                        audit.Change(target=seizure, after=_snapshot(seizure, items, offences))
+                        for seizure, (items, offences) in zip(seizures, children, strict=True)
+                    ]
+                )
             )
-            upcoming = records[following : following + CREATE_MANY_CHUNK]
-            checked, errors = checks.check(upcoming, start=following)
+            upcoming = records[following]
+            checked, errors = checks.check(upcoming, start=following.start)
             if checked and not errors:
                 chunk = _ready(checked, upcoming, year=year, numbers=numbers)
-        trail.write(entries)
         created += seizures
         if progress is not None:
             progress(len(created), len(records))
         if checked:
             errors.update(checks.taken(checked))
         if errors:
-            rest = [later for later in starts if later > following]
-            raise SeizuresRefused(_checked_rest(checks, records, rest, errors))
+            raise SeizuresRefused(_checked_rest(checks, records, chunks[index + 2 :], errors))
     return created
 
 
@@ -710,11 +715,11 @@ def _ready(
 
 
 def _checked_rest(
-    checks: _Checks, records: list[NewSeizure], starts, errors: dict[int, ValidationError]
+    checks: _Checks, records: list[NewSeizure], chunks, errors: dict[int, ValidationError]
 ) -> dict[int, ValidationError]:
-    """``errors`` and those of the chunks at ``starts``: every refused record is named."""
-    for start in starts:
-        checked, found = checks.check(records[start : start + CREATE_MANY_CHUNK], start=start)
+    """``errors`` and those of ``chunks`` (slices): every refused record is named."""
+    for chunk in chunks:
+        checked, found = checks.check(records[chunk], start=chunk.start)
         errors.update(found)
         errors.update(checks.taken(checked))
     return errors
@@ -842,7 +847,8 @@ def _inserting(seizures: list[Seizure], children: list[tuple[list[Item], list[Of
     items, inserted first (the seizure's foreign key is checked at commit). The seizures go
     through a staging table for that; their INSERT, the longest step (the table's indexes
     and the rollup's trigger), is sent in pipeline mode: the caller's block runs while
-    PostgreSQL works, and leaving it waits for the INSERT. The block must not query."""
+    PostgreSQL works, and leaving it waits for the INSERT. The block must not query; it may
+    queue statements whose results it does not read."""
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMPORARY TABLE seizures_new (LIKE seizures_seizure INCLUDING DEFAULTS) "

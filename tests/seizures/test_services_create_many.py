@@ -172,13 +172,14 @@ def test_an_import_refuses_a_code_retired_since_the_preview_with_row_and_column(
 
 def test_a_large_batch_is_written_a_chunk_at_a_time_and_reports_each(fj_officer, monkeypatch):
     monkeypatch.setattr(services, "CREATE_MANY_CHUNK", 2)
+    monkeypatch.setattr(services, "CREATE_MANY_FIRST_CHUNK", 1)
     reports = []
     created = services.seizure_create_many(
         by=fj_officer,
         records=[_record(fj_officer, number) for number in range(5)],
         progress=lambda done, total: reports.append((done, total)),
     )
-    assert reports == [(2, 5), (4, 5), (5, 5)]
+    assert reports == [(1, 5), (3, 5), (5, 5)]
     saved = Seizure.objects.filter(pk__in=[s.pk for s in created]).order_by("reference_number")
     assert [s.narrative for s in saved] == [
         f"Record {n}: powder in the suitcase lining." for n in range(5)
@@ -195,6 +196,7 @@ def test_a_record_refused_in_a_later_chunk_leaves_nothing_and_every_refusal_is_n
     fj_officer, monkeypatch
 ):
     monkeypatch.setattr(services, "CREATE_MANY_CHUNK", 2)
+    monkeypatch.setattr(services, "CREATE_MANY_FIRST_CHUNK", 2)
     counter = ReferenceCounter.objects.filter(administration=fj_officer.administration)
     before = list(counter.values_list("year", "last_number"))
     records = [_record(fj_officer, number) for number in range(7)]
@@ -316,6 +318,9 @@ def test_one_by_one_and_in_bulk_the_same_records_are_written_the_same(fj_officer
         assert entries[str(many.pk)].after == services._snapshot(saved), many.reference
         for name in ("actor", "administration", "object_type", "before", "reason"):
             assert getattr(entries[str(one.pk)], name) == getattr(entries[str(many.pk)], name)
+    # Stored alike, not only read alike: an SQL NULL, not a JSON null, where nothing was before.
+    created = AuditEntry.objects.filter(action="seizure_created")
+    assert created.filter(before__isnull=True, ip_address__isnull=True).count() == len(records) * 2
     # A rounded decimal is kept as PostgreSQL rounds it.
     assert entries[str(bulk[0].pk)].after["items"][0]["quantity"] == "2.001"
     assert entries[str(bulk[1].pk)].after["items"][0]["estimated_value"] == "1200.56"

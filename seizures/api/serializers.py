@@ -145,40 +145,24 @@ class RouteOutput(serializers.Serializer):
 
 @functools.cache
 def _decimal_formats():
-    """The item serializer's fields that format decimals, and their number of places."""
+    """The item serializer's quantity and estimated value, each as a function writing a
+    decimal as DecimalField.to_representation does. PostgreSQL gives a column's values with
+    its scale, which is the field's places: quantizing them to the places they already have
+    changes nothing, and costs most of the formatting, so only a value of another scale goes
+    through the field."""
     item = ItemOutput().fields
-    return tuple(
-        (item[name].to_representation, item[name].decimal_places)
-        for name in ("quantity", "estimated_value")
-    )
 
+    def format_of(field):
+        exponent = -field.decimal_places
 
-def _decimal_format(to_representation, places: int):
-    """A decimal as DecimalField.to_representation writes it. PostgreSQL gives a column's
-    values with its scale, which is the field's places: quantizing them to the places they
-    already have changes nothing, and costs most of the formatting, so only a value of
-    another scale goes through the field."""
-    exponent = -places
+        def formatted(value) -> str:
+            if value.as_tuple().exponent == exponent:
+                return f"{value:f}"
+            return field.to_representation(value)
 
-    def formatted(value) -> str:
-        if value.as_tuple().exponent == exponent:
-            return f"{value:f}"
-        return to_representation(value)
+        return formatted
 
-    return formatted
-
-
-def _moment_format():
-    """A date and time as DateTimeField.to_representation writes it (ISO 8601 in the active
-    time zone, UTC as Z), with the time zone looked up once for the page rather than once a
-    value."""
-    zone = timezone.get_current_timezone()
-
-    def formatted(value) -> str:
-        text = value.astimezone(zone).isoformat()
-        return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
-
-    return formatted
+    return tuple(format_of(item[name]) for name in ("quantity", "estimated_value"))
 
 
 class SeizureListOutput(serializers.ModelSerializer):
@@ -224,8 +208,12 @@ class SeizureListOutput(serializers.ModelSerializer):
         value, which were most of the list endpoint's time. The serializer stays the
         description of the output (the schema is made from it); a test holds the two equal."""
         language = translation.get_language()
-        moment = _moment_format()
-        quantity, value = (_decimal_format(*each) for each in _decimal_formats())
+        # The active time zone given to the field: looked up once for the page rather than
+        # once a value.
+        moment = serializers.DateTimeField(
+            default_timezone=timezone.get_current_timezone()
+        ).to_representation
+        quantity, value = _decimal_formats()
 
         def code(row: dict, relation: str) -> dict | None:
             pk = row[f"{relation}__id"]

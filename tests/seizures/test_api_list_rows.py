@@ -13,7 +13,7 @@ from rest_framework.renderers import JSONRenderer
 from ncen.models import Administration
 from seizures import selectors
 from seizures.api import serializers
-from seizures.api.serializers import SeizureListOutput, _decimal_format
+from seizures.api.serializers import ItemOutput, SeizureListOutput
 from seizures.filters import SeizureFilterSet
 from seizures.models import Item
 from seizures.querysets import ITEM_COLUMNS
@@ -157,9 +157,11 @@ def test_the_items_are_the_orms_rows(fj_officer, varied_seizures):
 def test_a_decimal_of_another_scale_is_written_as_the_serializer_writes_it():
     # PostgreSQL gives a column's scale, written as it is; any other value goes through the
     # field, which rounds it to its places.
-    for to_representation, places in serializers._decimal_formats():
-        written = _decimal_format(to_representation, places)
+    fields = ItemOutput().fields
+    for name, written in zip(
+        ("quantity", "estimated_value"), serializers._decimal_formats(), strict=True
+    ):
         for given in ("1.5", "2", "0.0005", "12.345", "12.30", "7.125", "3.200"):
-            assert written(Decimal(given)) == to_representation(Decimal(given))
-    quantity, value = (_decimal_format(*each) for each in serializers._decimal_formats())
+            assert written(Decimal(given)) == fields[name].to_representation(Decimal(given))
+    quantity, value = serializers._decimal_formats()
     assert (quantity(Decimal("1.5")), value(Decimal("12.345"))) == ("1.500", "12.34")

@@ -56,6 +56,11 @@ class SharedRecordViewSet(
     """A list of shared records, and one record read with its payload, which is noted."""
 
     lookup_value_regex = r"\d+"
+    # Each subclass names its list's serializer and the detail's, which adds the payload.
+    detail_serializer_class: type[serializers.Serializer]
+
+    def get_serializer_class(self):
+        return self.detail_serializer_class if self.action == "retrieve" else self.serializer_class
 
     def retrieve(self, request, *args, **kwargs):
         record = self.get_object()
@@ -68,6 +73,8 @@ class RegionalRecordViewSet(SharedRecordViewSet):
     list or a 404 for everyone else)."""
 
     filterset_class = RegionalRecordFilterSet
+    serializer_class = RegionalRecordOutput
+    detail_serializer_class = RegionalRecordDetailOutput
 
     def get_queryset(self):
         return selectors.regional_record_list(user=self.request.user)
@@ -75,21 +82,17 @@ class RegionalRecordViewSet(SharedRecordViewSet):
     def get_object(self):
         return selectors.regional_record_get(user=self.request.user, pk=self.kwargs["pk"])
 
-    def get_serializer_class(self):
-        return RegionalRecordDetailOutput if self.action == "retrieve" else RegionalRecordOutput
-
 
 class ReceivedRecordViewSet(SharedRecordViewSet):
     """Records other members shared, as this administration received them from the hub,
     with their handling code (read-only)."""
 
     filterset_class = ReceivedRecordFilterSet
+    serializer_class = ReceivedRecordOutput
+    detail_serializer_class = ReceivedRecordDetailOutput
 
     def get_queryset(self):
         return selectors.received_record_list(user=self.request.user)
 
     def get_object(self):
         return selectors.received_record_get(user=self.request.user, pk=self.kwargs["pk"])
-
-    def get_serializer_class(self):
-        return ReceivedRecordDetailOutput if self.action == "retrieve" else ReceivedRecordOutput

@@ -107,6 +107,14 @@ def code_label(label: str, label_fr: str, language: str | None) -> str:
     return label
 
 
+def row_code_label(row: dict, relation: str, language: str | None) -> str | None:
+    """The label of a plain row's code ``relation`` (read as its ``__id``, ``__label`` and
+    ``__label_fr``), None when the row has none."""
+    if row[f"{relation}__id"] is None:
+        return None
+    return code_label(row[f"{relation}__label"], row[f"{relation}__label_fr"], language)
+
+
 def _code_field(code_list: CodeList, verbose_name, **kwargs):
     return models.ForeignKey(
         Code,

@@ -16,6 +16,7 @@ from exchange.payload import (
 )
 from exchange.selectors import sharing_policy
 from ncen.models import AuditEntry, Role
+from ncen.paginator import CappedPaginator
 
 from .models import Approval, Code, Item, Offence, Seizure
 from .querysets import ITEM_COLUMNS
@@ -37,6 +38,15 @@ def seizure_list_plain(*, user) -> QuerySet[Seizure]:
     would join the office, which keeps PostgreSQL from counting in the list index alone
     (bench/README.md)."""
     return Seizure.objects.visible_to(user)
+
+
+class ListRowsPaginator(CappedPaginator):
+    """Counts the seizures a list's query matches (``seizure_list_plain``, filtered), then
+    reads the page's seizures as plain rows (``SeizureQuerySet.list_rows``): the list API's
+    and the list page's."""
+
+    def _get_page(self, object_list, number, paginator):
+        return super()._get_page(object_list.list_rows(), number, paginator)
 
 
 def seizure_list_items(*, rows) -> dict[int, list[dict]]:

@@ -17,7 +17,7 @@ from exchange.api.serializers import SharingDecisionInput
 from exchange.models import Destination
 from ncen.api.serializers import OfficeOutput, OwnOfficeField
 
-from ..models import Approval, Attachment, Code, CodeList, Item, Offence, Seizure, code_label
+from ..models import Approval, Attachment, Code, CodeList, Item, Offence, Seizure, row_code_label
 
 # --- Output ---------------------------------------------------------------------------------
 
@@ -216,11 +216,10 @@ class SeizureListOutput(serializers.ModelSerializer):
         quantity, value = _decimal_formats()
 
         def code(row: dict, relation: str) -> dict | None:
-            pk = row[f"{relation}__id"]
-            if pk is None:
+            label = row_code_label(row, relation, language)
+            if label is None:
                 return None
-            label = code_label(row[f"{relation}__label"], row[f"{relation}__label_fr"], language)
-            return {"id": pk, "code": row[f"{relation}__code"], "label": label}
+            return {"id": row[f"{relation}__id"], "code": row[f"{relation}__code"], "label": label}
 
         def item(row: dict) -> dict:
             estimated = row["estimated_value"]

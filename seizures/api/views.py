@@ -21,7 +21,6 @@ from rest_framework.views import APIView
 from exchange.api.serializers import SharingDecisionInput
 from exchange.selectors import sharing_policy
 from ncen.api.pagination import NewestFirstCursorPagination, Pagination
-from ncen.paginator import CappedPaginator
 
 from .. import rights, selectors, services
 from ..downloads import attachment_response
@@ -127,16 +126,8 @@ def _flat_errors(errors, prefix: str = "") -> dict:
     return flat
 
 
-class _ListRowsPaginator(CappedPaginator):
-    """Counts the seizures the list's query matches, then reads the page's seizures as
-    plain rows (``SeizureQuerySet.list_rows``)."""
-
-    def _get_page(self, object_list, number, paginator):
-        return super()._get_page(object_list.list_rows(), number, paginator)
-
-
 class ListRowsPagination(Pagination):
-    django_paginator_class = _ListRowsPaginator
+    django_paginator_class = selectors.ListRowsPaginator
 
 
 @extend_schema_view(

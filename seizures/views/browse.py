@@ -16,13 +16,12 @@ from django_countries import countries
 from exchange import selectors as exchange_selectors
 from exchange.models import Destination
 from ncen.audit import Action
-from ncen.paginator import CappedPaginator
 
 from .. import rights, selectors, workflow
 from ..exports import export_rows, write_csv, write_xlsx
 from ..filters import SeizureFilterSet
 from ..forms import ReturnForm, WithdrawForm
-from ..models import Attachment, Seizure, code_label, route_codes
+from ..models import Attachment, Seizure, route_codes, row_code_label
 from ..services import SEIZURE_FIELDS
 from ..templatetags.seizures import quantity_html, route
 from ..workflow import Step
@@ -46,8 +45,9 @@ def seizure_list(request):
     # as plain rows, as the list API reads them: model instances with their office, codes and
     # items were most of the page's time (bench/README.md).
     filterset = _filterset(request, selectors.seizure_list_plain(user=request.user))
-    page = CappedPaginator(filterset.matching(), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list.list_rows())
+    paginator = selectors.ListRowsPaginator(filterset.matching(), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = list(page.object_list)
     export_query = request.GET.copy()
     for name in PAGE_PARAMETERS:
         export_query.pop(name, None)
@@ -74,11 +74,6 @@ def _shown_rows(rows: list[dict], items: dict[int, list[dict]]) -> list[dict]:
     statuses = {value: str(label) for value, label in Seizure.Status.choices}
     short_datetime = get_format("SHORT_DATETIME_FORMAT")
 
-    def label(row: dict, relation: str) -> str | None:
-        if row[f"{relation}__id"] is None:
-            return None
-        return code_label(row[f"{relation}__label"], row[f"{relation}__label_fr"], language)
-
     shown = []
     for row in rows:
         occurred_at = timezone.localtime(row["occurred_at"])
@@ -92,19 +87,19 @@ def _shown_rows(rows: list[dict], items: dict[int, list[dict]]) -> list[dict]:
                 "office": row["office__name"],
                 "items": [
                     (
-                        label(item, "commodity"),
+                        row_code_label(item, "commodity", language),
                         quantity_html(
                             item["quantity"],
                             unit_code=item["unit__code"],
-                            unit_label=label(item, "unit"),
+                            unit_label=row_code_label(item, "unit", language),
                             currency=item["currency"],
                         ),
                     )
                     for item in items[row["id"]]
                 ],
                 "narrative": row["narrative"],
-                "detection_method": label(row, "detection_method"),
-                "transport_mode": label(row, "transport_mode"),
+                "detection_method": row_code_label(row, "detection_method", language),
+                "transport_mode": row_code_label(row, "transport_mode", language),
                 "route": route(
                     route_codes(
                         row["origin_country"],

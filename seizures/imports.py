@@ -499,7 +499,7 @@ def _parse(*, by, sheet: Sheet) -> tuple[Checked, set[tuple[int, str]]]:
             planned.value_texts[column.key] = text
             planned.value_rows[column.key] = number
             try:
-                planned.values[column.key] = reader.seizure_value(column.key, value)
+                planned.values[column.key] = reader.seizure_value(column.key, value, text)
             except _Refused as refused:
                 errors.append(RowError(number, column.key, refused.message))
                 failed.add((number, column.key))
@@ -609,8 +609,8 @@ class _RowReader:
             self.offices[_normalise(office.code)] = office
             self.offices.setdefault(_normalise(office.name), office)
 
-    def seizure_value(self, key: str, value):
-        text = _text(value)
+    def seizure_value(self, key: str, value, text: str):
+        """The seizure's value of column ``key`` from its cell ``value``, read as ``text``."""
         if key == "occurred_at":
             return self.moment(value)
         if key == "office":

@@ -127,7 +127,6 @@ class _Level(int):
 
 
 def test_documents_are_made_json_as_a_json_round_trip_would(fj_admin):
-    import json
     import uuid
     from datetime import date, datetime, timedelta
     from datetime import timezone as tz

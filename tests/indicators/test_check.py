@@ -15,7 +15,7 @@ from ncen.models import AuditEntry, Notification, TaskRun
 from ncen.tasks import email_notification
 from seizures import services as seizure_services
 
-from ..celery_worker import wait_until, worker_for
+from ..celery_worker import finished, worker_for
 from ..factories import AdministrationFactory, code, make_seizure, submit_and_approve
 from .conftest import criteria, make_indicator
 
@@ -157,20 +157,20 @@ def test_submitting_and_approving_have_a_worker_check_the_record(
         )
         indicator = make_indicator(by=fj_officer)
         submit_and_approve(seizure, by=fj_officer, approver=fj_second_supervisor)
-        finished = wait_until(
-            lambda: all(run.status == TaskRun.Status.SUCCEEDED for run in runs()) and runs(),
-            timeout=60,
-            what="the worker's two checks",
-            state=lambda: [(run.status, run.message) for run in runs()],
-        )
+        # Both queued when submitting and approving committed.
+        assert len(runs()) == 2
+        checked = [finished(run) for run in runs()]
+    assert all(run.status == TaskRun.Status.SUCCEEDED for run in checked), [
+        (run.status, run.message) for run in checked
+    ]
 
-    assert [run.arguments for run in finished] == [
+    assert [run.arguments for run in checked] == [
         {"seizure_id": seizure.pk, "actor_id": fj_officer.pk},
         {"seizure_id": seizure.pk, "actor_id": fj_second_supervisor.pk},
     ]
-    assert {run.administration for run in finished} == {fj_officer.administration}
+    assert {run.administration for run in checked} == {fj_officer.administration}
     # Submitting raised the hit; approving checked the record again and raised nothing more.
-    assert [run.result for run in finished] == [
+    assert [run.result for run in checked] == [
         {"checked": 1, "matched": [indicator.pk], "new_hits": [indicator.pk]},
         {"checked": 1, "matched": [indicator.pk], "new_hits": []},
     ]

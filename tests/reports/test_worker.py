@@ -1,7 +1,6 @@
 """A report made by a real Celery worker, followed and downloaded as the page does."""
 
 import io
-import time
 
 import pytest
 from django.db import transaction
@@ -13,7 +12,7 @@ from reports import services
 from reports.models import Report
 from reports.tasks import generate_report
 
-from ..celery_worker import finished, worker_for
+from ..celery_worker import finished, wait_until, worker_for
 from ..conftest import signed_in_client
 from ..factories import make_full_case
 
@@ -27,13 +26,17 @@ def worker(transactional_db, request, monkeypatch):
 
 
 def _followed(client, status_url: str) -> dict:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        state = client.get(status_url).json()
-        if state["finished"]:
-            return state
-        time.sleep(0.2)
-    raise AssertionError(f"the report is still {state['status']}")
+    """The report's status as the page reads it, once it says the report is finished."""
+
+    def state() -> dict:
+        return client.get(status_url).json()
+
+    return wait_until(
+        lambda: (now := state())["finished"] and now,
+        timeout=90,
+        what="the report",
+        state=lambda: state()["status"],
+    )
 
 
 def test_a_worker_makes_the_report_the_page_follows_and_downloads(worker, fj_officer):

@@ -14,7 +14,7 @@ from ncen.models import AuditEntry, Notification, TaskRun
 from seizures import services
 from seizures.models import Approval, Seizure
 
-from ..celery_worker import sent_mail, wait_until, worker_for
+from ..celery_worker import finished, sent_mail, worker_for
 from ..factories import decision, make_seizure, submit_and_approve
 
 pytestmark = pytest.mark.django_db
@@ -406,14 +406,10 @@ def test_notifications_are_emailed_once_after_commit(
     with worker_for(tasks.email_notification, request, monkeypatch) as queue:
         services.seizure_submit(by=fj_officer, seizure=make_seizure(by=fj_officer))
         notification = Notification.objects.get()
-        run = wait_until(
-            lambda: TaskRun.objects.filter(
-                name=tasks.email_notification.name, status=TaskRun.Status.SUCCEEDED
-            ).first(),
-            timeout=60,
-            what="the worker's e-mail",
-        )
+        # Queued when the submission committed; a failed run is told at once, with its message.
+        run = finished(TaskRun.objects.get(name=tasks.email_notification.name))
         sent = sent_mail(queue)
+    assert run.status == TaskRun.Status.SUCCEEDED, run.message
     assert (run.arguments, run.result) == ({"notification_id": notification.pk}, {"sent": True})
     assert [message["To"] for message in sent] == [fj_supervisor.email]
     assert "To review: seizure FJ-" in sent[0]["Subject"]

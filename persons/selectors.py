@@ -339,13 +339,14 @@ def _closest_names(user, name: str) -> tuple[list[str], dict[str, Likeness]]:
         )
         pool = [key for (key,) in cursor.fetchall()]
         found = {key: likeness(typed, key) for key in pool}
-        if not any(found[key].letters_different in (0, 1) for key in found):
+        if not any(each.letters_different in (0, 1) for each in found.values()):
             cursor.execute(
                 "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
                 [str(NAME_THRESHOLD)],
             )
             cursor.execute(*by_trigrams())
-            found |= {key: likeness(typed, key) for (key,) in cursor.fetchall()}
+            # A wider pool holding the first: only the names not yet weighed are.
+            found |= {key: likeness(typed, key) for (key,) in cursor.fetchall() if key not in found}
     closest = sorted(found, key=lambda key: (-found[key].similarity, key))[:NAME_CANDIDATES]
     return typed, {key: found[key] for key in closest}
 

@@ -386,8 +386,7 @@ def seizure_check_many(*, by, records: list[NewSeizure]) -> list[Seizure]:
     and the uniqueness of their identifiers are looked up once for all the records rather
     than once per record, as full_clean would."""
     checks = _Checks(by=by, records=records)
-    checked, errors = checks.check(records)
-    errors.update(checks.taken(checked))
+    checked, errors = checks.check_all(records)
     if errors:
         raise SeizuresRefused(errors)
     return list(checked.values())
@@ -415,6 +414,15 @@ class _Checks:
                 checked[index] = _check(by=self.by, record=record, related=self.related)
             except ValidationError as error:
                 errors[index] = error
+        return checked, errors
+
+    def check_all(
+        self, records: list[NewSeizure], *, start: int = 0
+    ) -> tuple[dict[int, Seizure], dict[int, ValidationError]]:
+        """check, with the records whose uuid is taken among the errors. The insert loop
+        calls the two apart: taken queries, which has to wait until the pipeline ends."""
+        checked, errors = self.check(records, start=start)
+        errors.update(self.taken(checked))
         return checked, errors
 
     @staticmethod
@@ -663,8 +671,7 @@ def seizure_create_many(
         return []
     ends = [*range(CREATE_MANY_FIRST_CHUNK, len(records), CREATE_MANY_CHUNK), len(records)]
     chunks = [slice(start, end) for start, end in pairwise([0, *ends])]
-    checked, errors = checks.check(records[chunks[0]])
-    errors.update(checks.taken(checked))
+    checked, errors = checks.check_all(records[chunks[0]])
     if errors:
         raise SeizuresRefused(_checked_rest(checks, records, chunks[1:], errors))
     year = timezone.localdate().year
@@ -719,9 +726,7 @@ def _checked_rest(
 ) -> dict[int, ValidationError]:
     """``errors`` and those of ``chunks`` (slices): every refused record is named."""
     for chunk in chunks:
-        checked, found = checks.check(records[chunk], start=chunk.start)
-        errors.update(found)
-        errors.update(checks.taken(checked))
+        errors.update(checks.check_all(records[chunk], start=chunk.start)[1])
     return errors
 
 

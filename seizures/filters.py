@@ -55,11 +55,11 @@ class FormCodes:
         # requests) never reads codes.
         return Code.objects.visible_to(self._user)
 
-    def _fields(self) -> dict[str, "CodeChoiceField"]:
+    def _fields(self) -> dict[str, "FormCodeChoiceField"]:
         return {
             name: field
             for name, field in self._form.fields.items()
-            if isinstance(field, CodeChoiceField)
+            if isinstance(field, FormCodeChoiceField)
         }
 
     def named(self, value) -> Code | None:
@@ -98,7 +98,7 @@ def _code_key(value) -> int | None:
 class CodeChoiceIterator(BaseChoiceIterator):
     """A code field's choices, from the codes its form read for all its code fields."""
 
-    def __init__(self, field: "CodeChoiceField"):
+    def __init__(self, field: "FormCodeChoiceField"):
         self.field = field
 
     def _choices(self) -> list[tuple[int, str]]:
@@ -116,7 +116,7 @@ class CodeChoiceIterator(BaseChoiceIterator):
         return self.field.empty_label is not None or bool(self._choices())
 
 
-class CodeChoiceField(forms.ModelChoiceField):
+class FormCodeChoiceField(forms.ModelChoiceField):
     """One entry of a code list, as a ModelChoiceField over the user's visible entries of the
     list gives it (the same value, errors and options), but validated and offered from its
     form's FormCodes rather than with a query of its own."""
@@ -144,7 +144,7 @@ class CodeChoiceField(forms.ModelChoiceField):
 
 @extend_schema_field(OpenApiTypes.INT)
 class CodeFilter(django_filters.ModelChoiceFilter):
-    field_class = CodeChoiceField
+    field_class = FormCodeChoiceField
 
     def __init__(self, code_list: str, **kwargs):
         self.code_list = code_list
@@ -182,7 +182,7 @@ class CodeListsFilterSet(NcenFilterSet):
         """Narrows the choices of a new form to what the user may see."""
         codes = FormCodes(form, self.request_user)
         for field in form.fields.values():
-            if isinstance(field, CodeChoiceField):
+            if isinstance(field, FormCodeChoiceField):
                 field.codes = codes
 
 

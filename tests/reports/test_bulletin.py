@@ -25,6 +25,8 @@ from .conftest import A4, embedded_fonts, page_sizes, page_texts, read_pdf
 pytestmark = pytest.mark.django_db
 
 PERIOD = {"occurred_from": "2025-01-01", "occurred_to": "2025-06-30"}
+# Read by Bulletin.context, whatever the period holds.
+BULLETIN_QUERIES = 12
 
 
 def _item(commodity: str, quantity: str, unit: str, value: str | None = None, currency=""):
@@ -533,3 +535,32 @@ def test_a_refused_bulletin_page_keeps_every_value_and_says_why(fj_officer):
     assert f'<option value="{cocaine}" selected>' in page
     assert 'name="occurred_from"' in page
     assert 'name="ordering"' not in page
+
+
+def test_the_bulletin_reads_in_a_fixed_number_of_queries(
+    records, fj_officer, django_assert_num_queries
+):
+    """However many seizures, offices, commodities, routes and notable cases the period
+    holds, the bulletin's figures are read in the same queries."""
+    with django_assert_num_queries(BULLETIN_QUERIES):
+        _bulletin_context(fj_officer, PERIOD)
+    suva = OfficeFactory(administration=fj_officer.administration, name="Suva Wharf")
+    for commodity, unit, currency, value in (
+        ("heroin_opioids", "kg", "FJD", "990000"),
+        ("cannabis_resin", "kg", "USD", "12000"),
+        ("cigarettes", "sticks", "AUD", "12000"),
+        ("methamphetamine", "kg", "NZD", "12000"),
+    ):
+        make_seizure(
+            by=fj_officer,
+            occurred_at=datetime(2025, 4, 2, 2, tzinfo=UTC),
+            office=suva,
+            items=[_item(commodity, "3", unit, value, currency), _item("cocaine", "1", "kg")],
+            offences=[_offence()],
+            origin_country="NZ",
+            destination_country="WS",
+        )
+    with django_assert_num_queries(BULLETIN_QUERIES):
+        context = _bulletin_context(fj_officer, PERIOD)
+    assert dict(context["offices"])["Suva Wharf"] == 4
+    assert Decimal("990000") in {c["value"] for c in context["notable"]}

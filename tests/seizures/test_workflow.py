@@ -426,12 +426,32 @@ def test_notifications_are_emailed_once_after_commit(
 
 @pytest.mark.django_db(transaction=True)
 def test_two_supervisors_approving_at_once_give_exactly_one_approval(
-    fj_officer, fj_supervisor, fj_second_supervisor, monkeypatch
+    fj_officer, fj_supervisor, fj_second_supervisor, request, monkeypatch
 ):
-    # The e-mails of this test are of no interest, and no worker would take them.
-    monkeypatch.setattr(tasks.email_notification, "apply_async", lambda **kw: None)
-    seizure = services.seizure_submit(by=fj_officer, seizure=make_seizure(by=fj_officer))
-    barrier = threading.Barrier(2)
+    with worker_for(tasks.email_notification, request, monkeypatch) as queue:
+        seizure = services.seizure_submit(by=fj_officer, seizure=make_seizure(by=fj_officer))
+        outcomes = _approve_at_once(seizure, fj_supervisor, fj_second_supervisor)
+        for run in TaskRun.objects.filter(name=tasks.email_notification.name):
+            finished(run)
+        sent = sent_mail(queue)
+    assert outcomes.count("approved") == 1
+    assert "cannot be approved now" in next(o for o in outcomes if o != "approved")
+    assert Approval.objects.filter(seizure=seizure).count() == 1
+    assert AuditEntry.objects.filter(action="seizure_approved").count() == 1
+    # Each supervisor was asked to review it, and the officer hears of the one approval once.
+    assert sorted((m["To"], m["Subject"]) for m in sent) == sorted(
+        [
+            (fj_officer.email, f"Approved: seizure {seizure.reference}"),
+            (fj_supervisor.email, f"To review: seizure {seizure.reference}"),
+            (fj_second_supervisor.email, f"To review: seizure {seizure.reference}"),
+        ]
+    )
+
+
+def _approve_at_once(seizure, *supervisors) -> list[str]:
+    """Each supervisor approves ``seizure`` in a thread of their own, all at the same moment:
+    what each was told."""
+    barrier = threading.Barrier(len(supervisors))
     outcomes = []
 
     def approve(supervisor):
@@ -446,14 +466,9 @@ def test_two_supervisors_approving_at_once_give_exactly_one_approval(
         finally:
             connection.close()
 
-    threads = [
-        threading.Thread(target=approve, args=(s,)) for s in (fj_supervisor, fj_second_supervisor)
-    ]
+    threads = [threading.Thread(target=approve, args=(s,)) for s in supervisors]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert outcomes.count("approved") == 1
-    assert "cannot be approved now" in next(o for o in outcomes if o != "approved")
-    assert Approval.objects.filter(seizure=seizure).count() == 1
-    assert AuditEntry.objects.filter(action="seizure_approved").count() == 1
+    return outcomes

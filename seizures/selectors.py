@@ -7,12 +7,11 @@ from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 
-from exchange.models import SharingDecision
+from exchange.models import Message, OutboxEntry, SharingDecision
 from exchange.payload import (
     PayloadInputs,
     payload_bytes,
     seizure_payload,
-    seizure_withdrawal_bytes,
 )
 from exchange.selectors import sharing_policy
 from ncen.models import AuditEntry, Role
@@ -150,18 +149,19 @@ def approval_payload(*, approval: Approval, destination: str) -> bytes:
     return payload_bytes(seizure_payload(inputs=approval.payload_inputs(), destination=destination))
 
 
-def withdrawal_payloads(*, seizure: Seizure) -> dict[str, bytes]:
-    """What a withdrawn record's destinations are told: drop the last approved version.
-    ``seizure`` comes from seizure_get."""
-    approval = seizure.last_approval
-    if seizure.status != Seizure.Status.WITHDRAWN or approval is None:
+def withdrawal_payloads(*, user, seizure: Seizure) -> dict[str, bytes]:
+    """What a withdrawn record's destinations are told to drop, as its outbox holds it:
+    every destination it was ever sent to, not only its last approval's
+    (``exchange.outbox.outbox_add_withdrawal``). ``seizure`` comes from seizure_get."""
+    if seizure.status != Seizure.Status.WITHDRAWN:
         return {}
-    return {
-        destination: seizure_withdrawal_bytes(
-            seizure=seizure, approval=approval, destination=destination
-        )
-        for destination in approval.destinations
-    }
+    entries = (
+        OutboxEntry.objects.visible_to(user)
+        .filter(seizure=seizure, message=Message.WITHDRAWAL)
+        .order_by("id")
+        .values_list("destination", "payload")
+    )
+    return {destination: bytes(payload) for destination, payload in entries}
 
 
 def offence_list(*, user) -> QuerySet[Offence]:

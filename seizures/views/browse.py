@@ -196,7 +196,9 @@ def render_detail(request, seizure: Seizure, status: int = 200):
         ],
         "withdrawal_payloads": [
             (Destination(destination), body.decode())
-            for destination, body in selectors.withdrawal_payloads(seizure=seizure).items()
+            for destination, body in selectors.withdrawal_payloads(
+                user=user, seizure=seizure
+            ).items()
         ],
         "deliveries": exchange_selectors.seizure_deliveries(user=user, seizure=seizure),
         "return_form": ReturnForm(),

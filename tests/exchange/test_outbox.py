@@ -2,7 +2,9 @@
 same transaction; a national-only decision writes none."""
 
 import hashlib
+import html
 import json
+import re
 
 import pytest
 from django.db import transaction
@@ -11,6 +13,7 @@ from exchange.models import Message, OutboxEntry
 from seizures import services
 from seizures.selectors import approval_payload
 
+from ..conftest import signed_in_client
 from ..factories import decision, make_seizure
 from .conftest import approved, reapproved
 
@@ -97,6 +100,24 @@ def test_a_withdrawal_reaches_every_destination_the_record_was_sent_to(fj_office
         ("global", 2),
         ("regional", 2),
     ]
+
+
+def test_the_withdrawn_record_s_page_shows_what_each_destination_is_told(fj_officer, fj_supervisor):
+    """Shared regionally and globally, then approved again for national use only: the page
+    shows the withdrawals the outbox holds for both, not the last approval's (none)."""
+    approval = approved(fj_officer, fj_supervisor, distribution="regional_global")
+    reapproved(approval.seizure, fj_officer, fj_supervisor, distribution="national")
+    seizure = services.seizure_withdraw(
+        by=fj_supervisor, seizure=approval.seizure, reason="Entered twice."
+    )
+    page = signed_in_client(fj_officer).get(f"/seizures/{seizure.pk}/").content.decode()
+    shown = re.findall(r'<pre class="payload" data-destination="(\w+)">([^<]*)</pre>', page)
+    told = OutboxEntry.objects.filter(seizure=seizure, message=Message.WITHDRAWAL).order_by("id")
+    assert [(d, html.unescape(body)) for d, body in shown] == [
+        (entry.destination, bytes(entry.payload).decode()) for entry in told
+    ]
+    assert [d for d, _body in shown] == ["regional", "global"]
+    assert "What is sent to: Regional exchange" in page
 
 
 def test_withdrawing_a_record_never_shared_writes_nothing(fj_officer, fj_supervisor):

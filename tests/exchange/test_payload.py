@@ -181,7 +181,7 @@ def test_a_withdrawn_record_tells_each_destination_of_its_last_approval(fj_offic
     )
     services.seizure_withdraw(by=fj_supervisor, seizure=seizure, reason="Not cocaine.")
     seizure = selectors.seizure_get(user=fj_supervisor, pk=seizure.pk)
-    sent = selectors.withdrawal_payloads(seizure=seizure)
+    sent = selectors.withdrawal_payloads(user=fj_supervisor, seizure=seizure)
     assert set(sent) == {"regional", "global"}
     for body in sent.values():
         payload = json.loads(body)

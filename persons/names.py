@@ -31,6 +31,16 @@ class Likeness:
     letters_different: int | None
 
 
+def similarity_sql(typed: str, recorded: str) -> str:
+    """How alike two name keys are, 0 to 1, as SQL over two SQL expressions: the mean of
+    pg_trgm's word similarity of ``typed`` in ``recorded`` (the best-matching stretch of the
+    record's names, so that an alias or a missing middle name costs little) and their plain
+    similarity (the whole, so that, of two records equally close, the one with nothing extra
+    ranks first). Both compare sets of trigrams word by word, so word order does not matter.
+    The match shows it, and the duplicate pairs store it."""
+    return f"(word_similarity({typed}, {recorded}) + similarity({recorded}, {typed})) / 2"
+
+
 def words(key: str) -> list[str]:
     return _WORD.findall(key)
 

@@ -9,10 +9,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.contrib.postgres.search import SearchQuery, TrigramSimilarity, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import FloatField, Func, Prefetch, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -31,7 +32,7 @@ from .models import (
     Person,
     PersonName,
 )
-from .names import WORD_SEPARATOR, Likeness, likeness, one_letter_away
+from .names import WORD_SEPARATOR, Likeness, likeness, one_letter_away, similarity_sql
 from .services import DEDUPLICATIONS
 
 # How many candidates a match proposes at most, and how similar a name must be to be a
@@ -63,23 +64,9 @@ def _name_key(text: str):
     return Func(Lower(Value(text)), function="ncen_unaccent")
 
 
-# _name_key and _name_similarity as SQL, of a name given as a parameter and names ``v``.
+# A name given as a parameter as name_key holds names, and its similarity to names ``v``.
 _KEY_SQL = "ncen_unaccent(lower(%s))"
-_SIMILARITY_SQL = (
-    f"(word_similarity({_KEY_SQL}, v.name_key) + similarity(v.name_key, {_KEY_SQL})) / 2"
-)
-
-
-def _name_similarity(text: str):
-    """How alike the typed name and a record's names are, 0 to 1: the mean of pg_trgm's word
-    similarity (the best-matching stretch of the record's names, so that an alias or a
-    missing middle name costs little) and its plain similarity (the whole, so that, of two
-    records equally close, the one with nothing extra ranks first). Both compare sets of
-    trigrams word by word, so the order of the words does not matter."""
-    return (
-        TrigramWordSimilarity(_name_key(text), "name_key")
-        + TrigramSimilarity("name_key", _name_key(text))
-    ) / 2
+_SIMILARITY_SQL = similarity_sql(_KEY_SQL, "v.name_key")
 
 
 # --- Lists and records --------------------------------------------------------------------
@@ -469,7 +456,14 @@ def business_match(*, user, name: str, identifier: str = "", limit: int = MATCH_
                 business.pk: business
                 for business in visible.current()
                 .filter(Q(name_key__trigram_word_similar=_name_key(name)) | Q(pk__in=exact))
-                .annotate(similarity=_name_similarity(name.strip()))
+                .annotate(
+                    # The formula's SQL is our own; the typed name is a parameter.
+                    similarity=RawSQL(  # noqa: S611
+                        similarity_sql(_KEY_SQL, f'"{Business._meta.db_table}"."name_key"'),
+                        [name.strip()] * 2,
+                        output_field=FloatField(),
+                    )
+                )
                 .order_by("-similarity", "pk")[: limit * 3]
             }
     if missing := exact - set(records):

@@ -34,6 +34,7 @@ from .models import (
     Person,
     PersonMerge,
 )
+from .names import similarity_sql
 
 PERSON_FIELDS = (
     "given_names",
@@ -497,10 +498,8 @@ def link_remove(*, by, link: CaseLink) -> None:
 DUPLICATE_NAME_THRESHOLD = 0.6
 DUPLICATE_BATCH = 1000
 
-# The name similarity the match shows (persons.selectors._name_similarity), between the two.
-_PAIR_SIMILARITY = (
-    "(word_similarity(a.name_key, b.name_key) + similarity(a.name_key, b.name_key)) / 2"
-)
+# The name similarity the match shows, between the two.
+_PAIR_SIMILARITY = similarity_sql("a.name_key", "b.name_key")
 _CURRENT_PAIR = """a.administration_id = %(administration)s
       AND a.merged_into_id IS NULL AND b.merged_into_id IS NULL"""
 

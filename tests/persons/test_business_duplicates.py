@@ -152,3 +152,16 @@ def test_a_merged_business_is_not_linked_again(forwarders, fj_supervisor):
             role="consignee",
         )
     assert refused.value.messages == ["This record was merged into another; link that one."]
+
+
+def test_a_business_is_matched_by_its_name_with_how_similar_it_is(fj_officer, forwarders):
+    """Misspelled, both records of the company and its namesake are proposed, the closer
+    names first, each with its similarity as the persons' match measures it."""
+    first, second = forwarders
+    matched = business_match(user=fj_officer, name="Lautoka Freigth")
+    assert [(c.record.name, c.reasons) for c in matched] == [
+        ("Lautoka Freight Ltd", ["name 70% similar"]),
+        ("Lautoka Freight Ltd", ["name 70% similar"]),
+        ("Lautoka Freight Limited", ["name 58% similar"]),
+    ]
+    assert (matched[0].record, matched[2].record) == (first, second)

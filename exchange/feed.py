@@ -3,8 +3,9 @@
 
 A member GETs the messages stored after its cursor, signed like a batch but over the
 request line: ``request_message`` is what both sides sign and verify. The feed returns
-every version and withdrawal of records the *other* members shared regionally, in the
-order the hub stored them, and a cursor to ask for what comes next.
+the versions and withdrawals of records the *other* members shared regionally, in the
+order the hub stored them, and a cursor to ask for what comes next: of a record's versions
+after the cursor only the latest, and of a withdrawn record only its withdrawal.
 
 Feed positions. A message gets its position only after the transaction that stored it
 committed, in one serialised step (``assign_feed_positions``): under a transaction-level
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from .hub import Refusal, authenticate, parse_time
@@ -153,6 +154,20 @@ def feed_page(*, member: Member, query: FeedQuery) -> dict:
         # A withdrawn record's content no longer leaves the hub: a member that had not read
         # its versions yet gets the withdrawal alone (and stores nothing of it).
         .exclude(message=Message.SEIZURE, record__withdrawn_at__isnull=False)
+        # Nor does a version a later one replaced, which this reader will get too: a member
+        # behind never receives what a later approval stopped sharing.
+        .exclude(
+            Exists(
+                RegionalVersion.objects.filter(
+                    SHARED_REGIONALLY,
+                    record=OuterRef("record"),
+                    message=Message.SEIZURE,
+                    version__gt=OuterRef("version"),
+                    feed_position__lte=high,
+                )
+            ),
+            message=Message.SEIZURE,
+        )
         .select_related("record__member")
         .order_by("feed_position")[: query.limit]
     )

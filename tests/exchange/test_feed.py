@@ -130,6 +130,28 @@ def test_a_withdrawn_records_content_no_longer_leaves_the_hub(
     assert "persons" not in entries[0]["payload"]
 
 
+def test_a_member_behind_gets_a_record_s_latest_version_only(
+    hub, ws_member, ws_key, fj_officer, fj_supervisor
+):
+    """Approved again with a narrower sharing decision: a member that had not read the
+    first version never receives it; one that had gets the second after it."""
+    seizure = approved(fj_officer, fj_supervisor).seizure
+    delivery.deliver()
+    first = get_feed(ws_key).json()
+    reapproved(seizure, fj_officer, fj_supervisor, handling_code="intelligence_only")
+    delivery.deliver()
+    assert RegionalVersion.objects.filter(record__record_uuid=seizure.uuid).count() == 2
+    behind, _cursor = read_all(ws_key, limit=1)
+    assert [(e["uuid"], e["version"], e["handling_code"]) for e in behind] == [
+        (str(seizure.uuid), 2, "intelligence_only")
+    ]
+    after_first = get_feed(ws_key, after=first["next"]).json()["entries"]
+    assert [(e["version"], e["message"]) for e in first["entries"] + after_first] == [
+        (1, "seizure"),
+        (2, "seizure"),
+    ]
+
+
 def test_the_feed_never_returns_the_callers_own_records(
     hub, fj_member, fj_key, fj_officer, fj_supervisor
 ):

@@ -172,9 +172,10 @@ class Figures:
         """Whether the records list has a filter value for the key."""
         return key is not None
 
-    def _on_route(self, country: str):
-        """The route country filter of the records passing through ``country``."""
-        return country
+    def _on_route(self, country: str) -> list[str]:
+        """The route country filter of the records through ``country`` among those already
+        filtered by their route countries (the filter repeats)."""
+        return sorted({*self.cleaned.get("route_country", []), country})
 
     def _country(self, row: stats.CountryCount, **filters) -> dict:
         return {
@@ -250,11 +251,6 @@ class RegionalFigures(Figures):
 
     def _filterable(self, labels: dict, key) -> bool:
         return key in labels
-
-    def _on_route(self, country: str) -> list[str]:
-        # The filter repeats: the records through this country among those already
-        # filtered by their route countries.
-        return sorted({*self.cleaned.get("route_country", []), country})
 
     def _code_labels(self, code_list: str) -> dict[str, str]:
         return {code.code: str(code) for code in self._codes.filter(list=code_list)}

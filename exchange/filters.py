@@ -9,9 +9,8 @@ import django_filters
 from django.contrib.postgres.search import SearchQuery
 from django.utils.translation import gettext_lazy as _
 
-from ncen.filters import DateInput, NcenFilterSet
+from ncen.filters import DateInput, NcenFilterSet, RepeatableSelect
 from ncen.forms import CountryChoices
-from ncen.renderers import Select
 from seizures.filters import start_of
 from seizures.models import Code, CodeList
 
@@ -32,15 +31,6 @@ def _shipped_codes(code_list: str):
         )
 
     return choices
-
-
-class RepeatableSelect(Select):
-    """One choice on the form; a link may repeat the parameter to ask for several at once
-    (the dashboard's map, within a route country already filtered by)."""
-
-    def value_from_datadict(self, data, files, name):
-        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
-        return [value for value in values if value]
 
 
 class SharedRecordFilterSet(NcenFilterSet):

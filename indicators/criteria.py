@@ -11,6 +11,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from ncen.filters import repeatable
 from ncen.models import Office
 from seizures.filters import CodeFilter, SeizureFilterSet
 from seizures.models import Code, Seizure
@@ -37,8 +38,11 @@ def criteria_clean(criteria, *, user) -> dict:
             continue
         if name not in CRITERIA:
             errors.append(_("%(name)s: not a filter of seizures.") % {"name": name})
-        elif isinstance(value, (list, dict, bool)):
+        elif not _one_or_many(name, value):
             errors.append(_("%(name)s: give one value.") % {"name": name})
+        elif isinstance(value, list):
+            if given := [str(one).strip() for one in value if str(one).strip()]:
+                values[name] = given if len(given) > 1 else given[0]
         else:
             values[name] = str(value).strip()
     filterset = _filterset(values, user=user, queryset=Seizure.objects.none())
@@ -53,6 +57,32 @@ def criteria_clean(criteria, *, user) -> dict:
     if errors:
         raise ValidationError({"criteria": errors})
     return {name: values[name] for name in CRITERIA if name in values}
+
+
+def criteria_from_query(query, *, prefix: str = "") -> dict:
+    """The criteria a query holds (a search's parameters, or those of the indicator form's
+    criteria, named with ``prefix``): a value per parameter, or the values of a filter that
+    repeats, empty ones left out. criteria_clean says what is wrong with them."""
+    criteria = {}
+    for key, given in query.lists():
+        name = key.removeprefix(prefix)
+        if not key.startswith(prefix) or name in NOT_CRITERIA or name == "page":
+            continue  # the search's page is not what a record is like either
+        values = [value.strip() for value in given if value.strip()]
+        if len(values) > 1 and name in CRITERIA and repeatable(SeizureFilterSet.base_filters[name]):
+            criteria[name] = values
+        elif values:
+            criteria[name] = values[-1]
+    return criteria
+
+
+def _one_or_many(name: str, value) -> bool:
+    """Whether ``value`` is one value, or several of a filter that repeats (route country)."""
+    if isinstance(value, list):
+        return repeatable(SeizureFilterSet.base_filters[name]) and all(
+            isinstance(one, str | int) and not isinstance(one, bool) for one in value
+        )
+    return not isinstance(value, dict | bool)
 
 
 def matching(indicators: Iterable, *, seizure: Seizure, user) -> list:
@@ -115,7 +145,8 @@ def criteria_words(criteria: Mapping, *, codes: dict, offices: dict) -> list[tup
         elif name == "status":
             text = str(dict(Seizure.Status.choices).get(value, value))
         elif name == "route_country":
-            text = countries.name(value) or value
+            given = criteria[name] if isinstance(criteria[name], list) else [value]
+            text = _(" and ").join(countries.name(one) or one for one in given)
         elif name in ("occurred_from", "occurred_to"):
             try:
                 text = formats.date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")

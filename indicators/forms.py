@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from seizures.filters import SeizureFilterSet
 from seizures.models import Seizure
 
-from .criteria import CRITERIA, NOT_CRITERIA
+from .criteria import NOT_CRITERIA, criteria_from_query
 
 CRITERIA_PREFIX = "criteria"
 
@@ -62,8 +62,4 @@ def criteria_data(criteria: dict) -> dict:
 
 def criteria_from_post(post) -> dict:
     """The criteria a submitted criteria_form holds, empty ones left out."""
-    return {
-        name: post.get(f"{CRITERIA_PREFIX}-{name}", "").strip()
-        for name in CRITERIA
-        if post.get(f"{CRITERIA_PREFIX}-{name}", "").strip()
-    }
+    return criteria_from_query(post, prefix=f"{CRITERIA_PREFIX}-")

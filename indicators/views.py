@@ -12,7 +12,7 @@ from ncen.forms import add_service_errors
 from ncen.paginator import CappedPaginator
 
 from . import rights, selectors, services
-from .criteria import NOT_CRITERIA, criteria_clean, criteria_lookups, criteria_words
+from .criteria import criteria_clean, criteria_from_query, criteria_lookups, criteria_words
 from .forms import IndicatorForm, criteria_data, criteria_form, criteria_from_post
 
 PAGE_SIZE = 50
@@ -101,7 +101,7 @@ def indicator_new(request):
         request,
         indicator=None,
         initial={"recipients": [request.user]},
-        criteria={k: v for k, v in request.GET.items() if k not in NOT_CRITERIA | {"page"}},
+        criteria=criteria_from_query(request.GET),
         saved_message=_("The indicator is saved and watches new records."),
     )
 

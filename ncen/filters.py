@@ -6,17 +6,50 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.http import QueryDict
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_filters.filters import FilterMethod
 
 from .audit import Action
 from .models import AuditEntry, Office, Role, User
+from .renderers import Select
 
 
 class DateInput(forms.DateInput):
     """The browser's own date picker; it sends ISO dates whatever the language."""
 
     input_type = "date"
+
+
+class RepeatableSelect(Select):
+    """A filter given once or several times, each value narrowing the list further (the
+    dashboard's map links to the records through a country within a route country already
+    filtered by): one select per value given, so that the form sends them all again, and
+    one when none is."""
+
+    def value_from_datadict(self, data, files, name):
+        if hasattr(data, "getlist"):
+            values = data.getlist(name)
+        else:  # stored criteria: one value, or a list of them
+            value = data.get(name)
+            values = value if isinstance(value, list) else [value]
+        return [value for value in values if value]
+
+    def render(self, name, value, attrs=None, renderer=None):
+        values = [one for one in (value if isinstance(value, list | tuple) else [value]) if one]
+        selects = []
+        for n, one in enumerate(values or [""]):
+            own = dict(attrs or {})
+            if n and "id" in own:
+                # The label names the first select; the others get ids of their own.
+                own["id"] = f"{own['id']}_{n}"
+            selects.append(super().render(name, [one], own, renderer))
+        return mark_safe("".join(selects))  # noqa: S308 - each select escaped by Select
+
+
+def repeatable(filter_: django_filters.Filter) -> bool:
+    """Whether a filter's parameter may be given several times (RepeatableSelect)."""
+    return isinstance(filter_, django_filters.MultipleChoiceFilter)
 
 
 def _own_copy(filter_: django_filters.Filter) -> django_filters.Filter:

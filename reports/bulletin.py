@@ -28,6 +28,7 @@ from django_countries import countries
 from analysis import stats
 from analysis.figures import Figures, period_label, periods
 from exchange.models import HandlingCode
+from ncen.filters import repeatable
 from seizures.filters import SeizureFilterSet
 from seizures.models import Code, CodeList, Seizure
 from seizures.selectors import seizure_list
@@ -43,12 +44,13 @@ LONGEST_YEARS = 10
 TOP_ROUTES = 15
 
 
-def clean_filters(*, user, data: Mapping) -> dict[str, str]:
-    """The bulletin's filters as they will be stored: one value per parameter, empty ones
-    left out, both dates of the period required. Refuses unknown parameters and values the
-    seizures' FilterSet refuses, naming each."""
+def clean_filters(*, user, data: Mapping) -> dict[str, str | list[str]]:
+    """The bulletin's filters as they will be stored: one value per parameter (the values of
+    one that repeats, route country, as a list), empty ones left out, both dates of the
+    period required. Refuses unknown parameters and values the seizures' FilterSet refuses,
+    naming each."""
     errors: dict[str, list[str]] = {}
-    values: dict[str, str] = {}
+    values: dict[str, str | list[str]] = {}
     for name, given in data.items():
         given = given if isinstance(given, list | tuple) else [given]
         if name not in FILTERS:
@@ -56,10 +58,12 @@ def clean_filters(*, user, data: Mapping) -> dict[str, str]:
                 _("Not a filter of seizures. Allowed: %(allowed)s.")
                 % {"allowed": ", ".join(FILTERS)}
             ]
-        elif len(given) != 1 or isinstance(given[0], list | tuple | dict):
+        elif (len(given) != 1 and not repeatable(SeizureFilterSet.base_filters[name])) or any(
+            isinstance(one, list | tuple | dict) for one in given
+        ):
             errors[name] = [_("Give one value.")]
-        elif given[0] is not None and str(given[0]).strip():
-            values[name] = str(given[0]).strip()
+        elif kept := [str(one).strip() for one in given if one is not None and str(one).strip()]:
+            values[name] = kept if len(kept) > 1 else kept[0]
     for name in PERIOD:
         if name not in values and name not in errors:
             errors[name] = [_("Give the first and the last day of the bulletin's period.")]
@@ -109,9 +113,10 @@ class Bulletin:
     """What a bulletin shows, read for ``user`` with ``filters`` (as clean_filters keeps
     them) in the active time zone and language."""
 
-    def __init__(self, *, user, filters: dict[str, str]):
+    def __init__(self, *, user, filters: dict[str, str | list[str]]):
         data = QueryDict(mutable=True)
-        data.update(filters)
+        for name, value in filters.items():
+            data.setlist(name, value if isinstance(value, list) else [value])
         self.filterset = SeizureFilterSet(data, queryset=seizure_list(user=user), request_user=user)
         if not self.filterset.is_valid():
             raise ValidationError(
@@ -241,7 +246,7 @@ class Bulletin:
         """The filters besides the period, each as its label and value in words."""
         words = []
         for name, value in self.cleaned.items():
-            if name in PERIOD or name not in FILTERS or value in (None, ""):
+            if name in PERIOD or name not in FILTERS or value in (None, "", []):
                 continue
             form_field = self.filterset.form.fields[name]
             if isinstance(value, Model):
@@ -249,7 +254,9 @@ class Bulletin:
             elif name == "q":
                 shown = f"“{value}”"
             else:
-                shown = str(dict(getattr(form_field, "choices", ())).get(value, value))
+                choices = dict(getattr(form_field, "choices", ()))
+                given = value if isinstance(value, list) else [value]
+                shown = _(" and ").join(str(choices.get(one, one)) for one in given)
             words.append((str(form_field.label), shown))
         return words
 

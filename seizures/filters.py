@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from ncen.filters import DateInput, NcenFilterSet
+from ncen.filters import DateInput, NcenFilterSet, RepeatableSelect
 from ncen.forms import CountryChoices
 from ncen.models import Office
 
@@ -210,11 +210,11 @@ class SeizureFilterSet(CodeListsFilterSet):
     detection_method = CodeFilter(CodeList.DETECTION_METHOD, label=_("Detection"))
     concealment_method = CodeFilter(CodeList.CONCEALMENT_METHOD, label=_("Concealment"))
     transport_mode = CodeFilter(CodeList.TRANSPORT_MODE, label=_("Transport"))
-    route_country = django_filters.ChoiceFilter(
+    route_country = django_filters.MultipleChoiceFilter(
         label=_("Route country"),
-        choices=CountryChoices(),
+        choices=CountryChoices(empty=_("Any")),
         method="filter_route_country",
-        empty_label=_("Any"),
+        widget=RepeatableSelect,
     )
     origin_country = django_filters.ChoiceFilter(
         label=_("Country of origin"), choices=CountryChoices(), empty_label=_("Any")
@@ -282,5 +282,6 @@ class SeizureFilterSet(CodeListsFilterSet):
         # Items of a sub-commodity carry their group too, so either level matches.
         return queryset.filter(commodity_ids__contains=[value.pk])
 
-    def filter_route_country(self, queryset, name, value: str):
-        return queryset.filter(route_countries__contains=[value])
+    def filter_route_country(self, queryset, name, value: list[str]):
+        # Repeated, every country given must be on the route.
+        return queryset.filter(route_countries__contains=value)

@@ -13,7 +13,9 @@ class IndicatorInput(serializers.Serializer):
     criteria = serializers.JSONField(
         help_text="Query parameters of /api/v1/seizures/ (e.g. "
         '{"commodity": 71, "transport_mode": 20}): the seizures a search with them would '
-        "list are the ones that match. `ordering` and `imported` are not criteria."
+        "list are the ones that match; `route_country`, which repeats, also takes a list "
+        '(`{"route_country": ["NZ", "PE"]}`: every country on the route). `ordering` and '
+        "`imported` are not criteria."
     )
     recipients = serializers.PrimaryKeyRelatedField(
         many=True,

@@ -95,11 +95,13 @@ def test_matching_means_what_the_search_means(fj_officer):
         {"commodity": drugs.pk},
         {"occurred_from": day.isoformat(), "occurred_to": day.isoformat()},
         {"route_country": "AU", "office": fj_officer.office_id},
+        {"route_country": ["PE", "AU"]},
     ]
     missing = [
         {"q": "container"},
         {"occurred_from": (day + timedelta(days=1)).isoformat()},
         {"status": "approved"},
+        {"route_country": ["PE", "NZ"]},
     ]
     for n, values in enumerate(matching + missing):
         make_indicator(by=fj_officer, name=f"Indicator {n}", criteria=values)

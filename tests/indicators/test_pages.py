@@ -1,6 +1,8 @@
 """The indicator and alert pages: saving from the search, refusals on the form, who sees and
 changes what, and query counts that do not grow with the records."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -50,6 +52,33 @@ def test_saving_from_the_search(fj_officer, fj_supervisor):
     assert response["Location"] == f"/indicators/{indicator.pk}/"
     assert indicator.criteria == {"commodity": str(cocaine)}
     assert set(indicator.recipients.all()) == {fj_officer, fj_supervisor}
+
+
+def test_saving_from_a_search_through_several_route_countries_keeps_them_all(fj_officer):
+    client = signed_in_client(fj_officer)
+    search = client.get("/seizures/?route_country=NZ&route_country=PE").content.decode()
+    assert 'href="/indicators/new/?route_country=NZ&amp;route_country=PE"' in search
+    form = client.get("/indicators/new/?route_country=NZ&route_country=PE").content.decode()
+    assert (
+        re.findall(r'<select name="criteria-route_country"', form)
+        == ['<select name="criteria-route_country"'] * 2
+    )
+    assert '<option value="NZ" selected>' in form
+    assert '<option value="PE" selected>' in form
+    response = client.post(
+        "/indicators/new/",
+        {
+            "name": "Through Auckland from Peru",
+            "rationale": "Watch it.",
+            "recipients": [fj_officer.pk],
+            "criteria-route_country": ["NZ", "PE"],
+        },
+    )
+    assert response.status_code == 302
+    indicator = Indicator.objects.get()
+    assert indicator.criteria == {"route_country": ["NZ", "PE"]}
+    listed = client.get("/indicators/").content.decode()
+    assert "New Zealand and Peru" in listed
 
 
 def test_bad_criteria_are_said_on_the_form_and_what_was_typed_is_kept(fj_officer):

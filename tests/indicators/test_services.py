@@ -33,6 +33,21 @@ def test_an_officer_saves_criteria_as_an_indicator_and_it_is_audited(fj_officer,
     assert entry.after["criteria"] == indicator.criteria
 
 
+def test_a_route_country_criterion_may_name_several_countries(fj_officer):
+    """As the search's: every country given must be on the route. One is kept as a string,
+    several as a list, and said in words."""
+    from indicators.criteria import criteria_lookups, criteria_words
+
+    indicator = make_indicator(by=fj_officer, criteria={"route_country": [" PE", "AU "]})
+    assert indicator.criteria == {"route_country": ["PE", "AU"]}
+    single = make_indicator(by=fj_officer, name="Peru", criteria={"route_country": ["PE", ""]})
+    assert single.criteria == {"route_country": "PE"}
+    assert criteria_words(indicator.criteria, codes={}, offices={}) == [
+        ("Route country", "Peru and Australia")
+    ]
+    assert criteria_lookups([indicator]) == ({}, {})
+
+
 @pytest.mark.parametrize(
     ("bad", "message"),
     [
@@ -42,7 +57,10 @@ def test_an_officer_saves_criteria_as_an_indicator_and_it_is_audited(fj_officer,
         ({"occurred_from": "yesterday"}, "From: Enter a valid date."),
         ({"route_country": "XX"}, "Route country: Select a valid choice."),
         ({"commodity": ["1", "2"]}, "commodity: give one value."),
+        ({"route_country": ["PE", ["AU"]]}, "route_country: give one value."),
+        ({"route_country": ["PE", "XX"]}, "Route country: Select a valid choice."),
         ({}, "Choose at least one filter"),
+        ({"route_country": []}, "Choose at least one filter"),
     ],
 )
 def test_invalid_criteria_are_refused_with_a_message_and_nothing_is_saved(fj_officer, bad, message):

@@ -14,7 +14,7 @@ from django.utils import formats, timezone, translation
 
 from ncen.audit import Action
 from ncen.models import AuditEntry
-from reports import services
+from reports import bulletin, services
 from reports.bulletin import Bulletin
 from reports.models import Report
 
@@ -418,6 +418,24 @@ def test_the_filters_are_said_in_words_and_printed_as_text(records, fj_officer):
     assert not [image for page in read_pdf(report).pages for image in page.images]
 
 
+def test_a_bulletin_through_several_route_countries_counts_routes_through_all(records, fj_officer):
+    filters = {**PERIOD, "route_country": ["TO", "FJ"]}
+    context = _bulletin_context(fj_officer, bulletin.clean_filters(user=fj_officer, data=filters))
+    [[expected]] = _sql(
+        f"SELECT count(*) {SEIZURES} {WHERE} AND s.route_countries @> %(route)s::varchar[]",
+        {
+            "administration": fj_officer.administration_id,
+            "start": PERIOD["occurred_from"],
+            "end": PERIOD["occurred_to"],
+            "commodity": None,
+            "transport": None,
+            "route": ["TO", "FJ"],
+        },
+    )
+    assert context["totals"].seizures == expected == 1
+    assert ("Route country", "Tonga and Fiji") in context["filters"]
+
+
 def test_another_administration_s_bulletin_is_404_everywhere(records, fj_officer, ws_officer):
     report = _made(fj_officer, PERIOD)
     client, api = signed_in_client(ws_officer), api_client(ws_officer)
@@ -459,6 +477,8 @@ def test_the_api_asks_for_a_bulletin_and_its_download_names_the_period(records, 
         ({**PERIOD, "seizure": 1}, {"seizure"}),
         ({**PERIOD, "commodity": 999999}, {"commodity"}),
         ({**PERIOD, "route_country": "XX"}, {"route_country"}),
+        ({**PERIOD, "route_country": ["PE", "XX"]}, {"route_country"}),
+        ({**PERIOD, "route_country": ["PE", ["FJ"]]}, {"route_country"}),
         ({**PERIOD, "office": [1, 2]}, {"office"}),
         ({"occurred_from": "2025-06-30", "occurred_to": "2025-01-01"}, {"occurred_to"}),
         ({"occurred_from": "2001-01-01", "occurred_to": "2025-01-01"}, {"occurred_to"}),

@@ -11,7 +11,7 @@ from seizures import services
 from seizures.models import Attachment, Code
 from seizures.views.browse import changed_fields
 
-from ..conftest import signed_in_client
+from ..conftest import api_client, signed_in_client
 from ..factories import OfficeFactory, code, make_seizure
 
 pytestmark = pytest.mark.django_db
@@ -163,6 +163,31 @@ def test_list_filters_by_route_country(fj_officer):
     html = _list(signed_in_client(fj_officer), route_country="NZ")
     assert via_auckland.reference in html
     assert direct.reference not in html
+
+
+def test_a_repeated_route_country_asks_for_routes_through_every_one(fj_officer):
+    """The dashboard's map links so; the form keeps a select per country, and the export
+    and the API take the same."""
+    via_auckland = make_seizure(by=fj_officer, transit_countries=["NZ"], origin_country="PE")
+    from_lima = make_seizure(by=fj_officer, origin_country="PE")
+    via_auckland_from_sydney = make_seizure(
+        by=fj_officer, transit_countries=["NZ"], origin_country="AU"
+    )
+    client = signed_in_client(fj_officer)
+    query = {"route_country": ["NZ", "PE"]}
+    html = _list(client, **query)
+    assert via_auckland.reference in html
+    assert from_lima.reference not in html
+    assert via_auckland_from_sydney.reference not in html
+    selected = re.findall(
+        r'<select name="route_country"( id="[^"]+")?[^>]*>.*?<option value="(\w*)" selected>',
+        html,
+        re.S,
+    )
+    assert selected == [(' id="id_route_country"', "NZ"), (' id="id_route_country_1"', "PE")]
+    assert 'href="/seizures/export.csv?route_country=NZ&amp;route_country=PE"' in html
+    api = api_client(fj_officer).get("/api/v1/seizures/", query).json()
+    assert [row["reference"] for row in api["results"]] == [via_auckland.reference]
 
 
 def test_list_sorts_by_reference(fj_officer):

@@ -133,6 +133,50 @@ def test_a_known_seizures_row_is_written_exactly(fj_officer, language, row):
     assert f"<tr>{expected}</tr>" in html
 
 
+def _select(html: str, name: str) -> str:
+    return re.search(rf'<select name="{name}".*?</select>', html).group(0)
+
+
+def test_the_filters_offer_code_lists_and_offices_as_they_are_now(fj_officer, fj_admin):
+    """The filters' options are written once per list of choices: an entry added, renamed
+    or retired, a new office and the other language are on the next page."""
+    client = signed_in_client(fj_officer)
+    before = _list(client)
+    drugs = code("commodity", "drugs")
+    entry = services.code_add(
+        by=fj_admin,
+        code_list="commodity",
+        code="betel_nut",
+        label="Betel nut",
+        label_fr="Noix de bétel",
+        parent=drugs,
+    )
+    office = OfficeFactory(administration=fj_officer.administration, name="Nadi & Lautoka")
+    html = _list(client)
+    assert f'<option value="{entry.pk}">Betel nut</option>' in _select(html, "commodity")
+    assert f'<option value="{office.pk}">Nadi &amp; Lautoka</option>' in _select(html, "office")
+    assert "Betel nut" not in before
+    assert "Nadi" not in before
+
+    services.code_update(
+        by=fj_admin, code=entry, label="Areca nut", label_fr="Noix d'arec", is_retired=True
+    )
+    html = _list(client, commodity=entry.pk, route_country="FJ")
+    commodities = _select(html, "commodity")
+    assert f'<option value="{entry.pk}" selected>Areca nut</option>' in commodities
+    assert "Betel" not in html
+    assert commodities.count(" selected") == 1
+    assert '<option value="FJ" selected>Fiji</option>' in _select(html, "route_country")
+    assert '<option value="FJ">Fiji</option>' in _select(html, "origin_country")
+
+    client.cookies["django_language"] = "fr"
+    html = _list(client, office=office.pk)
+    assert f'<option value="{entry.pk}">Noix d&#x27;arec</option>' in _select(html, "commodity")
+    assert f'<option value="{office.pk}" selected>Nadi &amp; Lautoka</option>' in html
+    assert '<option value="" selected>Tous</option>' in _select(html, "route_country")
+    assert '<option value="FJ">Fidji</option>' in _select(html, "route_country")
+
+
 def test_list_shows_times_in_the_administrations_time_zone(fj_officer):
     make_seizure(by=fj_officer, occurred_at=datetime(2026, 1, 10, 22, 30, tzinfo=UTC))
     # Fiji is twelve hours ahead of UTC in January.

@@ -5,6 +5,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from django.template.defaultfilters import truncatechars
+from django.utils import translation
+from django.utils.html import escape
 
 from ncen.models import AuditEntry
 from seizures import services
@@ -131,6 +134,34 @@ def test_a_known_seizures_row_is_written_exactly(fj_officer, language, row):
     link = f'<td class="nowrap"><a href="/seizures/{seizure.pk}/">{seizure.reference}</a></td>'
     expected = link + row.format(office=seizure.office.name, words="word " * 14 + "wor")
     assert f"<tr>{expected}</tr>" in html
+
+
+NARRATIVES = [
+    "Short & plain.",
+    "x" * 99 + "<",
+    "y" * 100 + ">",
+    "Cartons of <cigarettes> " * 8,
+    "Café crème, résumé naïve " * 6,
+    "e\u0301" * 60 + " décomposé",  # an accent as a combining mark: NFC joins it
+    "\u0301" * 150,
+    " " * 120,
+]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_narratives_are_cut_as_truncatechars_cut_them(fj_officer, language):
+    for minute, narrative in enumerate(NARRATIVES):
+        make_seizure(
+            by=fj_officer,
+            narrative=narrative,
+            occurred_at=datetime(2026, 1, 10, 12, 59 - minute, tzinfo=UTC),
+        )
+    make_seizure(by=fj_officer, narrative="", occurred_at=datetime(2026, 1, 9, tzinfo=UTC))
+    client = signed_in_client(fj_officer)
+    client.cookies["django_language"] = language
+    excerpts = re.findall(r'<p class="excerpt muted">(.*?)</p>', _list(client), re.DOTALL)
+    with translation.override(language):
+        assert excerpts == [escape(truncatechars(text, 100)) for text in NARRATIVES]
 
 
 def _select(html: str, name: str) -> str:

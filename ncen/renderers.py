@@ -26,9 +26,10 @@ ERROR_LIST_TEMPLATE = "django/forms/errors/list/default.html"
 FIELD_TEMPLATE = "django/forms/field.html"
 
 
-def _escaped(value) -> str:
-    """conditional_escape's result, without its handling of lazy arguments, which took
-    most of the time of writing a select of 250 countries."""
+def escaped(value) -> str:
+    """conditional_escape's result (what a template writes of a variable), without its
+    handling of lazy arguments, which took most of the time of writing a select of 250
+    countries."""
     if hasattr(value, "__html__"):
         return value.__html__()
     return escape(str(value))
@@ -47,7 +48,7 @@ def _optgroup(label: str) -> str:
 def _attributes(attrs: dict | None) -> str:
     """What Django's django/forms/attrs.html writes, in the same order."""
     return "".join(
-        f" {_escaped(name)}" if value is True else f' {_escaped(name)}="{_escaped(value)}"'
+        f" {escaped(name)}" if value is True else f' {escaped(name)}="{escaped(value)}"'
         for name, value in (attrs or {}).items()
         if value is not False
     )
@@ -55,7 +56,7 @@ def _attributes(attrs: dict | None) -> str:
 
 def _select(name: str, attrs: dict, options: str) -> SafeString:
     return mark_safe(  # noqa: S308 - every value escaped in the options and by flatatt
-        f'<select name="{_escaped(name)}"{flatatt(attrs)}>{options}</select>'
+        f'<select name="{escaped(name)}"{flatatt(attrs)}>{options}</select>'
     )
 
 
@@ -95,7 +96,7 @@ def _choice_part(value):
     form and its text, which are what Select writes and compares."""
     if type(value) is str or type(value) is int:
         return value
-    return (_escaped(value), str(value))
+    return (escaped(value), str(value))
 
 
 def _choices_key(choices) -> tuple:
@@ -118,7 +119,7 @@ def _choices_key(choices) -> tuple:
 
 
 def _part_html(part) -> str:
-    return part[0] if type(part) is tuple else _escaped(part)
+    return part[0] if type(part) is tuple else escaped(part)
 
 
 def _part_text(part) -> str:
@@ -210,13 +211,13 @@ class FormRenderer(DjangoTemplates):
         options = []
         for group_name, group, _index in widget["optgroups"]:
             if group_name:
-                options.append(_optgroup(_escaped(group_name)))
+                options.append(_optgroup(escaped(group_name)))
             for option in group:
                 attrs = option["attrs"]
                 # Django's Select gives an option no attribute but "selected".
                 attributes = " selected" if attrs == {"selected": True} else flatatt(attrs)
                 options.append(
-                    _option(_escaped(option["value"]), _escaped(option["label"]), attributes)
+                    _option(escaped(option["value"]), escaped(option["label"]), attributes)
                 )
             if group_name:
                 options.append("</optgroup>")
@@ -225,9 +226,9 @@ class FormRenderer(DjangoTemplates):
 
 def _input(widget: dict) -> SafeString:
     """What Django's input.html writes, included by the template of each of INPUT_TEMPLATES."""
-    value = "" if widget["value"] is None else f' value="{_escaped(widget["value"])}"'
+    value = "" if widget["value"] is None else f' value="{escaped(widget["value"])}"'
     return mark_safe(  # noqa: S308 - every value escaped
-        f'<input type="{_escaped(widget["type"])}" name="{_escaped(widget["name"])}"{value}'
+        f'<input type="{escaped(widget["type"])}" name="{escaped(widget["name"])}"{value}'
         f"{_attributes(widget['attrs'])}>"
     )
 
@@ -236,23 +237,23 @@ def _field(field: forms.BoundField) -> SafeString:
     """What Django's field.html writes (BoundField.as_field_group), its line breaks included."""
     if field.use_fieldset:
         described = field.aria_describedby
-        described = f' aria-describedby="{_escaped(described)}"' if described else ""
+        described = f' aria-describedby="{escaped(described)}"' if described else ""
         start = f"<fieldset{described}>\n  {field.legend_tag() if field.label else ''}"
         end = "</fieldset>"
     else:
         start, end = (field.label_tag() if field.label else ""), ""
     help_text = ""
     if field.help_text:
-        help_id = f' id="{_escaped(field.auto_id)}_helptext"' if field.auto_id else ""
+        help_id = f' id="{escaped(field.auto_id)}_helptext"' if field.auto_id else ""
         help_text = f'<div class="helptext"{help_id}>{field.help_text}</div>'
-    html = f"\n  {start}\n\n{help_text}\n{_escaped(field.errors)}\n{_escaped(field)}{end}\n"
+    html = f"\n  {start}\n\n{help_text}\n{escaped(field.errors)}\n{escaped(field)}{end}\n"
     return mark_safe(html.strip())  # noqa: S308 - labels, errors and widget are safe
 
 
 def _label(context: dict) -> SafeString:
     """What Django's django/forms/label.html writes (BoundField.label_tag, legend_tag)."""
-    label = _escaped(context["label"])
+    label = escaped(context["label"])
     if not context["use_tag"]:
         return mark_safe(label.strip())  # noqa: S308 - escaped above; renderers strip
-    tag = _escaped(context["tag"])
+    tag = escaped(context["tag"])
     return mark_safe(f"<{tag}{_attributes(context['attrs'])}>{label}</{tag}>")  # noqa: S308

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.formats import get_format
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, add_truncation_text, calculate_truncate_chars_length
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -17,6 +18,7 @@ from django_countries import countries
 from exchange import selectors as exchange_selectors
 from exchange.models import Destination
 from ncen.audit import Action
+from ncen.renderers import escaped
 
 from .. import rights, selectors, workflow
 from ..exports import export_rows, write_csv, write_xlsx
@@ -57,7 +59,9 @@ def seizure_list(request):
     context = {
         "filterset": filterset,
         "page": page,
-        "rows": _shown_rows(rows, selectors.seizure_list_items(rows=rows)),
+        "rows": [
+            _row_html(row) for row in _shown_rows(rows, selectors.seizure_list_items(rows=rows))
+        ],
         "export_query": export_query.urlencode(),
         "invalid": filterset.invalid,
         # The list's default order is newest first, which the date heading shows.
@@ -119,6 +123,34 @@ def _shown_rows(rows: list[dict], items: dict[int, list[dict]]) -> list[dict]:
             }
         )
     return shown
+
+
+def _row_html(row: dict) -> SafeString:
+    """One of ``_shown_rows`` as the list's template wrote it, its text escaped: through the
+    template, the 50 rows' dozen variables each (looked up, localised, escaped) took as long
+    as preparing them (bench/README.md). Its indentation is the table's."""
+    items = "".join(f"<li>{escaped(label)} · {quantity}</li>" for label, quantity in row["items"])
+    excerpt = row["excerpt"] and f'<p class="excerpt muted">{escaped(row["excerpt"])}</p>'
+    return mark_safe(  # noqa: S308 - every value escaped, or HTML made by the tags' functions
+        "<tr>\n"
+        f'      <td class="nowrap"><a href="{escaped(row["link"])}">{escaped(row["reference"])}'
+        "</a></td>\n"
+        f'      <td><time datetime="{escaped(row["occurred_at"])}">'
+        f"{escaped(row['occurred_at_shown'])}</time></td>\n"
+        f"      <td>{escaped(row['office'])}</td>\n"
+        '      <td class="seized">\n'
+        '        <ul class="plain">\n'
+        f"          {items}\n"
+        "        </ul>\n"
+        f"        {excerpt}\n"
+        "      </td>\n"
+        f"      <td>{escaped(row['detection_method'] or '—')}</td>\n"
+        f"      <td>{escaped(row['transport_mode'] or '—')}</td>\n"
+        f'      <td class="route">{row["route"]}</td>\n'
+        f'      <td><span class="status status-{escaped(row["status"])}">'
+        f"{escaped(row['status_label'])}</span></td>\n"
+        "    </tr>"
+    )
 
 
 def _excerpt(narrative: str, truncation: str, kept: int) -> str:

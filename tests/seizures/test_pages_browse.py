@@ -3,16 +3,18 @@
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.template import Context, Template
 from django.template.defaultfilters import truncatechars
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from ncen.models import AuditEntry
-from seizures import services
+from seizures import selectors, services
 from seizures.models import Attachment, Code
-from seizures.views.browse import changed_fields
+from seizures.views.browse import _row_html, _shown_rows, changed_fields
 
 from ..conftest import api_client, signed_in_client
 from ..factories import OfficeFactory, code, make_seizure
@@ -134,6 +136,66 @@ def test_a_known_seizures_row_is_written_exactly(fj_officer, language, row):
     link = f'<td class="nowrap"><a href="/seizures/{seizure.pk}/">{seizure.reference}</a></td>'
     expected = link + row.format(office=seizure.office.name, words="word " * 14 + "wor")
     assert f"<tr>{expected}</tr>" in html
+
+
+# A row as the list's template wrote it, before the view wrote the rows (_row_html).
+ROW_TEMPLATE = """<tr>
+      <td class="nowrap"><a href="{{ seizure.link }}">{{ seizure.reference }}</a></td>
+      <td><time datetime="{{ seizure.occurred_at }}">{{ seizure.occurred_at_shown }}</time></td>
+      <td>{{ seizure.office }}</td>
+      <td class="seized">
+        <ul class="plain">
+          {% for commodity, quantity in seizure.items %}<li>{{ commodity }} · {{ quantity }}</li>{% endfor %}
+        </ul>
+        {% if seizure.excerpt %}<p class="excerpt muted">{{ seizure.excerpt }}</p>{% endif %}
+      </td>
+      <td>{{ seizure.detection_method|default:"—" }}</td>
+      <td>{{ seizure.transport_mode|default:"—" }}</td>
+      <td class="route">{{ seizure.route }}</td>
+      <td><span class="status status-{{ seizure.status }}">{{ seizure.status_label }}</span></td>
+    </tr>"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_rows_are_written_as_the_template_wrote_them(fj_officer, language):
+    office = OfficeFactory(administration=fj_officer.administration, name='Port "A" & <B>')
+    make_seizure(by=fj_officer, narrative="<b>Bold</b> & " + "more " * 30, transit_countries=["NZ"])
+    make_seizure(
+        by=fj_officer,
+        office=office,
+        narrative="",
+        detection_method=None,
+        transport_mode=None,
+        origin_country="",
+        departure_country="",
+        destination_country="",
+        items=[
+            {
+                "commodity": code("commodity", "undeclared_currency"),
+                "quantity": Decimal("5000"),
+                "unit": code("unit", "currency"),
+                "currency": "FJD",
+            },
+            *_cigarettes(),
+        ],
+    )
+    rows = list(selectors.seizure_list_plain(user=fj_officer).order_by("-pk").list_rows())
+    items = selectors.seizure_list_items(rows=rows)
+    with translation.override(language), timezone.override(ZoneInfo("Pacific/Fiji")):
+        shown = _shown_rows(rows, items)
+        template = Template(ROW_TEMPLATE)
+        assert [_row_html(row) for row in shown] == [
+            template.render(Context({"seizure": row})) for row in shown
+        ]
+        page = _list_in(language, fj_officer)
+    for row in shown:
+        assert f"\n    {_row_html(row)}\n" in page
+
+
+def _list_in(language: str, user) -> str:
+    client = signed_in_client(user)
+    client.cookies["django_language"] = language
+    return _list(client)
 
 
 NARRATIVES = [

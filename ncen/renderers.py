@@ -92,11 +92,13 @@ class Select(forms.Select):
 
 def _choice_part(value):
     """What the HTML of a choice's value or label depends on, as a key: a string or an int
-    itself; anything else (a lazy translation, safe HTML, a model's value) as its escaped
-    form and its text, which are what Select writes and compares."""
+    itself; safe HTML as what it writes and its text; anything else (a lazy translation, a
+    model's value) as its text, read once, which Select escapes and compares."""
     if type(value) is str or type(value) is int:
         return value
-    return (escaped(value), str(value))
+    if hasattr(value, "__html__"):
+        return (value.__html__(), str(value))
+    return (str(value),)
 
 
 def _choices_key(choices) -> tuple:
@@ -119,11 +121,13 @@ def _choices_key(choices) -> tuple:
 
 
 def _part_html(part) -> str:
-    return part[0] if type(part) is tuple else escaped(part)
+    if type(part) is tuple:
+        return part[0] if len(part) == 2 else escape(part[0])
+    return escaped(part)
 
 
 def _part_text(part) -> str:
-    return part[1] if type(part) is tuple else str(part)
+    return part[-1] if type(part) is tuple else str(part)
 
 
 class _WrittenOptions(NamedTuple):

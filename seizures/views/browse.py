@@ -1,13 +1,16 @@
 """Finding seizures: the filtered list, its exports and the detail page."""
 
 import tempfile
+from collections.abc import Callable
+from datetime import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone, translation
+from django.utils.dateformat import DateFormat, re_escaped, re_formatchars
 from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, add_truncation_text, calculate_truncate_chars_length
@@ -79,21 +82,22 @@ def _shown_rows(rows: list[dict], items: dict[int, list[dict]]) -> list[dict]:
     # One reverse() for the 50 links: the detail path of id 0, split around the id.
     link_start, _zero, link_end = reverse("seizures:detail", args=[0]).rpartition("0")
     statuses = {value: str(label) for value, label in Seizure.Status.choices}
-    short_datetime = get_format("SHORT_DATETIME_FORMAT")
+    short_datetime = _datetime_writer(get_format("SHORT_DATETIME_FORMAT"))
+    zone = timezone.get_current_timezone()
     # Django's own truncation text (django.utils.text.add_truncation_text), translated once.
     truncation = pgettext("String to return when truncating text", "%(truncated_text)s…")
     kept = calculate_truncate_chars_length(EXCERPT_LENGTH, truncation)
 
     shown = []
     for row in rows:
-        occurred_at = timezone.localtime(row["occurred_at"])
+        occurred_at = timezone.localtime(row["occurred_at"], zone)
         shown.append(
             {
                 "link": f"{link_start}{row['id']}{link_end}",
                 "reference": row["reference"],
                 # What the template's date filter wrote: "c" is the ISO format.
                 "occurred_at": occurred_at.isoformat(),
-                "occurred_at_shown": dateformat.format(occurred_at, short_datetime),
+                "occurred_at_shown": short_datetime(occurred_at),
                 "office": row["office__name"],
                 "items": [
                     (
@@ -123,6 +127,24 @@ def _shown_rows(rows: list[dict], items: dict[int, list[dict]]) -> list[dict]:
             }
         )
     return shown
+
+
+def _datetime_writer(format_string: str) -> Callable[[datetime], str]:
+    """``dateformat.format(value, format_string)`` for many datetimes: Django splits the
+    format and unescapes its literal parts at each call, 9 of its 11 us; here once."""
+    pieces = [
+        (bool(n % 2), piece if n % 2 else re_escaped.sub(r"\1", piece))
+        for n, piece in enumerate(re_formatchars.split(format_string))
+        if piece
+    ]
+
+    def write(value: datetime) -> str:
+        formatter = DateFormat(value)
+        return "".join(
+            str(getattr(formatter, piece)()) if code else piece for code, piece in pieces
+        )
+
+    return write
 
 
 def _row_html(row: dict) -> SafeString:

@@ -8,13 +8,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.template import Context, Template
 from django.template.defaultfilters import truncatechars
-from django.utils import timezone, translation
+from django.utils import dateformat, timezone, translation
+from django.utils.formats import get_format
 from django.utils.html import escape
 
 from ncen.models import AuditEntry
 from seizures import selectors, services
 from seizures.models import Attachment, Code
-from seizures.views.browse import _row_html, _shown_rows, changed_fields
+from seizures.views.browse import _datetime_writer, _row_html, _shown_rows, changed_fields
 
 from ..conftest import api_client, signed_in_client
 from ..factories import OfficeFactory, code, make_seizure
@@ -196,6 +197,30 @@ def _list_in(language: str, user) -> str:
     client = signed_in_client(user)
     client.cookies["django_language"] = language
     return _list(client)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_list_dates_are_written_as_djangos_date_format_writes_them(language):
+    moments = [
+        datetime(2026, 1, 10, 22, 30, tzinfo=UTC),
+        datetime(2026, 4, 5, 0, 0, 59, 123456, tzinfo=UTC),
+        datetime(2025, 12, 31, 12, 5, tzinfo=UTC),
+    ]
+    formats = [
+        "SHORT_DATETIME_FORMAT",
+        "DATETIME_FORMAT",
+        "c",
+        r"\T\o\d\a\y: l j F Y, P (e, O, T) \\ U",
+        "N jS, Y, g:i a",
+        "",
+    ]
+    with translation.override(language), timezone.override(ZoneInfo("Pacific/Fiji")):
+        for name in formats:
+            format_string = get_format(name) if name.endswith("FORMAT") else name
+            write = _datetime_writer(format_string)
+            for moment in moments:
+                local = timezone.localtime(moment)
+                assert write(local) == dateformat.format(local, format_string), format_string
 
 
 NARRATIVES = [

@@ -52,6 +52,20 @@ def repeatable(filter_: django_filters.Filter) -> bool:
     return isinstance(filter_, django_filters.MultipleChoiceFilter)
 
 
+class FetchedModelChoiceIterator(django_filters.fields.ModelChoiceIterator):
+    """A model filter's options, as django-filter's iterator gives them, read in one fetch.
+    Django reads them through QuerySet.iterator(), a server-side cursor: DECLARE, FETCH and
+    CLOSE, three round trips for a handful of offices on every list page."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
 def _own_copy(filter_: django_filters.Filter) -> django_filters.Filter:
     """A class's filter for one FilterSet: what the FilterSet or django-filter set on it is
     its own (the parent, the model, the queryset offered, written into ``extra``, and the

@@ -2,7 +2,10 @@
 error lists, which are written in Python."""
 
 import copy
+import functools
+from collections import defaultdict
 from html import escape
+from typing import NamedTuple
 
 from django import forms
 from django.forms.renderers import DjangoTemplates
@@ -23,34 +26,37 @@ ERROR_LIST_TEMPLATE = "django/forms/errors/list/default.html"
 FIELD_TEMPLATE = "django/forms/field.html"
 
 
-def _escaped(value) -> str:
-    """conditional_escape's result, without its handling of lazy arguments, which took
-    most of the time of writing a select of 250 countries."""
+def escaped(value) -> str:
+    """conditional_escape's result (what a template writes of a variable), without its
+    handling of lazy arguments, which took most of the time of writing a select of 250
+    countries."""
     if hasattr(value, "__html__"):
         return value.__html__()
     return escape(str(value))
 
 
-def _option(value, label, attributes: str) -> str:
-    return f'<option value="{_escaped(value)}"{attributes}>{_escaped(label)}</option>'
+def _option(value: str, label: str, attributes: str) -> str:
+    """An option, from its value and label escaped."""
+    return f'<option value="{value}"{attributes}>{label}</option>'
 
 
-def _optgroup(label) -> str:
-    return f'<optgroup label="{_escaped(label)}">'
+def _optgroup(label: str) -> str:
+    """A group's start tag, from its label escaped."""
+    return f'<optgroup label="{label}">'
 
 
 def _attributes(attrs: dict | None) -> str:
     """What Django's django/forms/attrs.html writes, in the same order."""
     return "".join(
-        f" {_escaped(name)}" if value is True else f' {_escaped(name)}="{_escaped(value)}"'
+        f" {escaped(name)}" if value is True else f' {escaped(name)}="{escaped(value)}"'
         for name, value in (attrs or {}).items()
         if value is not False
     )
 
 
-def _select(name: str, attrs: dict, options: list[str]) -> SafeString:
-    return mark_safe(  # noqa: S308 - every value escaped by _option and flatatt
-        f'<select name="{_escaped(name)}"{flatatt(attrs)}>{"".join(options)}</select>'
+def _select(name: str, attrs: dict, options: str) -> SafeString:
+    return mark_safe(  # noqa: S308 - every value escaped in the options and by flatatt
+        f'<select name="{escaped(name)}"{flatatt(attrs)}>{options}</select>'
     )
 
 
@@ -59,7 +65,8 @@ class Select(forms.Select):
     (ChoiceWidget.optgroups) nor a template. A country select has 250 options and a seizure
     form up to seven of them. The HTML is that of Django's templates less the line breaks
     between options; the attributes (``data-searchable`` of the pickers, ``aria-*``, ``id``)
-    are Django's."""
+    are Django's. The options are written once for each list of choices (_written_options)
+    and only the selected ones again."""
 
     def get_context(self, name, value, attrs):
         context = forms.Widget.get_context(self, name, value, attrs)
@@ -69,23 +76,94 @@ class Select(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        wanted, multiple = widget["value"], self.allow_multiple_selected
-        options, has_selected = [], False
-        # As ChoiceWidget.optgroups: a group's label is its value; only the first match is
-        # selected unless the select takes several.
-        for option_value, option_label in self.choices:
-            if option_value is None:
-                option_value = ""
-            group = isinstance(option_label, list | tuple)
-            if group and option_value:
-                options.append(_optgroup(option_value))
-            for value, label in option_label if group else [(option_value, option_label)]:
-                selected = (not has_selected or multiple) and str(value) in wanted
-                has_selected |= selected
-                options.append(_option(value, label, " selected" if selected else ""))
-            if group and option_value:
-                options.append("</optgroup>")
-        return _select(widget["name"], widget["attrs"], options)
+        written = _written_options(_choices_key(self.choices))
+        chosen = [
+            option for wanted in widget["value"] for option in written.selected.get(wanted, ())
+        ]
+        if not chosen:
+            return _select(widget["name"], widget["attrs"], written.unselected)
+        # As ChoiceWidget.optgroups: only the first match is selected unless the select takes
+        # several.
+        parts = list(written.parts)
+        for index, option in chosen if self.allow_multiple_selected else [min(chosen)]:
+            parts[index] = option
+        return _select(widget["name"], widget["attrs"], "".join(parts))
+
+
+def _choice_part(value):
+    """What the HTML of a choice's value or label depends on, as a key: a string or an int
+    itself; safe HTML as what it writes and its text; anything else (a lazy translation, a
+    model's value) as its text, read once, which Select escapes and compares."""
+    if type(value) is str or type(value) is int:
+        return value
+    if hasattr(value, "__html__"):
+        return (value.__html__(), str(value))
+    return (str(value),)
+
+
+def _choices_key(choices) -> tuple:
+    """A select's choices as a key of _written_options: an option is (value, label), a group
+    (its value, whether it is true, its options). Read at each rendering, so that a renamed
+    code, a new office or another language is a new key."""
+    key = []
+    for value, label in choices:
+        if type(label) is str and (type(value) is str or type(value) is int):
+            key.append((value, label))  # most options (countries, codes): kept cheap
+            continue
+        if value is None:
+            value = ""
+        if isinstance(label, list | tuple):
+            options = tuple((_choice_part(v), _choice_part(text)) for v, text in label)
+            key.append((_choice_part(value), bool(value), options))
+        else:
+            key.append((_choice_part(value), _choice_part(label)))
+    return tuple(key)
+
+
+def _part_html(part) -> str:
+    if type(part) is tuple:
+        return part[0] if len(part) == 2 else escape(part[0])
+    return escaped(part)
+
+
+def _part_text(part) -> str:
+    return part[-1] if type(part) is tuple else str(part)
+
+
+class _WrittenOptions(NamedTuple):
+    parts: tuple[str, ...]  # the options and group tags, none selected
+    unselected: str  # the same, joined
+    # A value, as a string: where its options are in ``parts``, and each written selected.
+    selected: dict[str, tuple[tuple[int, str], ...]]
+
+
+@functools.lru_cache(maxsize=128)
+def _written_options(key: tuple) -> _WrittenOptions:
+    """The options of one list of choices (_choices_key), written. Writing the 250 options of
+    a country select took most of the list page's filters; the same few lists are shown
+    on every page, in each language."""
+    parts, selected = [], defaultdict(list)
+
+    def add(value, label):
+        html, text = _part_html(value), _part_text(value)
+        label = _part_html(label)
+        selected[text].append((len(parts), _option(html, label, " selected")))
+        parts.append(_option(html, label, ""))
+
+    # As ChoiceWidget.optgroups: a group's label is its value.
+    for entry in key:
+        if len(entry) == 2:
+            add(*entry)
+            continue
+        value, titled, options = entry
+        if titled:
+            parts.append(_optgroup(_part_html(value)))
+        for option in options:
+            add(*option)
+        if titled:
+            parts.append("</optgroup>")
+    selected = {text: tuple(options) for text, options in selected.items()}
+    return _WrittenOptions(tuple(parts), "".join(parts), selected)
 
 
 class SelectMultiple(Select):
@@ -137,22 +215,24 @@ class FormRenderer(DjangoTemplates):
         options = []
         for group_name, group, _index in widget["optgroups"]:
             if group_name:
-                options.append(_optgroup(group_name))
+                options.append(_optgroup(escaped(group_name)))
             for option in group:
                 attrs = option["attrs"]
                 # Django's Select gives an option no attribute but "selected".
                 attributes = " selected" if attrs == {"selected": True} else flatatt(attrs)
-                options.append(_option(option["value"], option["label"], attributes))
+                options.append(
+                    _option(escaped(option["value"]), escaped(option["label"]), attributes)
+                )
             if group_name:
                 options.append("</optgroup>")
-        return _select(widget["name"], widget["attrs"], options)
+        return _select(widget["name"], widget["attrs"], "".join(options))
 
 
 def _input(widget: dict) -> SafeString:
     """What Django's input.html writes, included by the template of each of INPUT_TEMPLATES."""
-    value = "" if widget["value"] is None else f' value="{_escaped(widget["value"])}"'
+    value = "" if widget["value"] is None else f' value="{escaped(widget["value"])}"'
     return mark_safe(  # noqa: S308 - every value escaped
-        f'<input type="{_escaped(widget["type"])}" name="{_escaped(widget["name"])}"{value}'
+        f'<input type="{escaped(widget["type"])}" name="{escaped(widget["name"])}"{value}'
         f"{_attributes(widget['attrs'])}>"
     )
 
@@ -161,23 +241,23 @@ def _field(field: forms.BoundField) -> SafeString:
     """What Django's field.html writes (BoundField.as_field_group), its line breaks included."""
     if field.use_fieldset:
         described = field.aria_describedby
-        described = f' aria-describedby="{_escaped(described)}"' if described else ""
+        described = f' aria-describedby="{escaped(described)}"' if described else ""
         start = f"<fieldset{described}>\n  {field.legend_tag() if field.label else ''}"
         end = "</fieldset>"
     else:
         start, end = (field.label_tag() if field.label else ""), ""
     help_text = ""
     if field.help_text:
-        help_id = f' id="{_escaped(field.auto_id)}_helptext"' if field.auto_id else ""
+        help_id = f' id="{escaped(field.auto_id)}_helptext"' if field.auto_id else ""
         help_text = f'<div class="helptext"{help_id}>{field.help_text}</div>'
-    html = f"\n  {start}\n\n{help_text}\n{_escaped(field.errors)}\n{_escaped(field)}{end}\n"
+    html = f"\n  {start}\n\n{help_text}\n{escaped(field.errors)}\n{escaped(field)}{end}\n"
     return mark_safe(html.strip())  # noqa: S308 - labels, errors and widget are safe
 
 
 def _label(context: dict) -> SafeString:
     """What Django's django/forms/label.html writes (BoundField.label_tag, legend_tag)."""
-    label = _escaped(context["label"])
+    label = escaped(context["label"])
     if not context["use_tag"]:
         return mark_safe(label.strip())  # noqa: S308 - escaped above; renderers strip
-    tag = _escaped(context["tag"])
+    tag = escaped(context["tag"])
     return mark_safe(f"<{tag}{_attributes(context['attrs'])}>{label}</{tag}>")  # noqa: S308

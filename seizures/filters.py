@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from ncen.filters import DateInput, NcenFilterSet, RepeatableSelect
+from ncen.filters import DateInput, FetchedModelChoiceIterator, NcenFilterSet, RepeatableSelect
 from ncen.forms import CountryChoices
 from ncen.models import Office
 
@@ -256,6 +256,8 @@ class SeizureFilterSet(CodeListsFilterSet):
         super().prepare_form(form)
         user = self.request_user
         if "office" in form.fields and user is not None and user.is_authenticated:
+            # The iterator first: setting the queryset gives the widget its choices.
+            form.fields["office"].iterator = FetchedModelChoiceIterator
             form.fields["office"].queryset = Office.objects.filter(
                 administration_id=user.administration_id
             )

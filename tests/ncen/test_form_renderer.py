@@ -121,3 +121,43 @@ def test_labels_are_written_as_djangos_template_writes_them():
     )
     form.auto_id = ""
     assert form["note"].label_tag() == "Note?"
+
+
+class Pick(forms.Form):
+    choice = forms.ChoiceField(choices=[("a", "A")], required=False)
+    several = forms.MultipleChoiceField(choices=[("a", "A")], required=False)
+
+
+# Lists of choices that a cache keyed on their text alone would confuse, each once with
+# every selection below, in one test so that each is written after the others.
+CHOICES = [
+    [("a", "A & B"), ("b", "B")],
+    [("a", "A &amp; B"), ("b", "B")],  # the same text as the next, which is safe HTML
+    [("a", mark_safe("A &amp; B")), ("b", "B")],
+    [(1, "One"), (True, "Yes"), ("1", "One again"), (None, "None")],
+    [(True, "Yes"), (1, "One"), (False, "No"), (0, "Zero")],  # True == 1, False == 0
+    [("", "—"), ("Group", [("a", "A"), ("b", "B")]), ("", [("c", "C")]), ("d", "D")],
+    [("", "—"), ("Group", [("a", "A"), ("b", "B")]), (0, [("c", "C")]), ("d", "D")],
+    [("a", "A"), ("a", "A twice"), ("b", "B")],
+    [("a", "A"), ("b", "B renamed")],
+]
+
+
+def test_options_written_once_follow_the_choices():
+    """Options are written once per list of choices and reused: another list, a renamed
+    label, values equal in Python but written apart (True and 1), or the same text as safe
+    HTML, is written anew; what is selected is marked each time."""
+    selections = [{}, {"choice": "a", "several": ["a", "b"]}, {"choice": "1"}, {"choice": "c"}]
+    for _ in range(2):  # the second time from what the first wrote
+        for choices in CHOICES:
+            for data in selections:
+                ours = Pick(data, renderer=FormRenderer())
+                django = Pick(data, renderer=DjangoTemplates())
+                for form in (ours, django):
+                    for field in form.fields.values():
+                        field.choices = choices
+                for name in Pick.base_fields:
+                    assert parse_html(str(ours[name])) == parse_html(str(django[name])), (
+                        choices,
+                        data,
+                    )

@@ -46,6 +46,19 @@ def test_seizure_list_and_exports_are_pinned(fj_officer, path, pinned):
     assert _queries(client, path) == pinned
 
 
+def test_the_list_page_reads_nothing_through_a_server_side_cursor(fj_officer):
+    """The office filter's options are fetched with their query: through a cursor
+    (QuerySet.iterator()), declaring, fetching and closing it were three round trips."""
+    client = signed_in_client(fj_officer)
+    _add_seizures(fj_officer, 3)
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get("/seizures/").content.decode()
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert not [sql for sql in statements if sql.startswith("DECLARE")]
+    assert [sql for sql in statements if 'FROM "ncen_office"' in sql]
+    assert f">{fj_officer.office.name}</option>" in html
+
+
 def test_detail_page_is_pinned(fj_officer):
     """Session, user with its administration, the seizure, then one query each for its items,
     offences, attachments, the persons and businesses its payload reads, history and the

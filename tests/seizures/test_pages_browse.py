@@ -3,13 +3,19 @@
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.template import Context, Template
+from django.template.defaultfilters import truncatechars
+from django.utils import dateformat, timezone, translation
+from django.utils.formats import get_format
+from django.utils.html import escape
 
 from ncen.models import AuditEntry
-from seizures import services
+from seizures import selectors, services
 from seizures.models import Attachment, Code
-from seizures.views.browse import changed_fields
+from seizures.views.browse import _datetime_writer, _row_html, _shown_rows, changed_fields
 
 from ..conftest import api_client, signed_in_client
 from ..factories import OfficeFactory, code, make_seizure
@@ -131,6 +137,162 @@ def test_a_known_seizures_row_is_written_exactly(fj_officer, language, row):
     link = f'<td class="nowrap"><a href="/seizures/{seizure.pk}/">{seizure.reference}</a></td>'
     expected = link + row.format(office=seizure.office.name, words="word " * 14 + "wor")
     assert f"<tr>{expected}</tr>" in html
+
+
+# A row as the list's template wrote it, before the view wrote the rows (_row_html).
+ROW_TEMPLATE = """<tr>
+      <td class="nowrap"><a href="{{ seizure.link }}">{{ seizure.reference }}</a></td>
+      <td><time datetime="{{ seizure.occurred_at }}">{{ seizure.occurred_at_shown }}</time></td>
+      <td>{{ seizure.office }}</td>
+      <td class="seized">
+        <ul class="plain">
+          {% for commodity, quantity in seizure.items %}<li>{{ commodity }} · {{ quantity }}</li>{% endfor %}
+        </ul>
+        {% if seizure.excerpt %}<p class="excerpt muted">{{ seizure.excerpt }}</p>{% endif %}
+      </td>
+      <td>{{ seizure.detection_method|default:"—" }}</td>
+      <td>{{ seizure.transport_mode|default:"—" }}</td>
+      <td class="route">{{ seizure.route }}</td>
+      <td><span class="status status-{{ seizure.status }}">{{ seizure.status_label }}</span></td>
+    </tr>"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_rows_are_written_as_the_template_wrote_them(fj_officer, language):
+    office = OfficeFactory(administration=fj_officer.administration, name='Port "A" & <B>')
+    make_seizure(by=fj_officer, narrative="<b>Bold</b> & " + "more " * 30, transit_countries=["NZ"])
+    make_seizure(
+        by=fj_officer,
+        office=office,
+        narrative="",
+        detection_method=None,
+        transport_mode=None,
+        origin_country="",
+        departure_country="",
+        destination_country="",
+        items=[
+            {
+                "commodity": code("commodity", "undeclared_currency"),
+                "quantity": Decimal("5000"),
+                "unit": code("unit", "currency"),
+                "currency": "FJD",
+            },
+            *_cigarettes(),
+        ],
+    )
+    rows = list(selectors.seizure_list_plain(user=fj_officer).order_by("-pk").list_rows())
+    items = selectors.seizure_list_items(rows=rows)
+    with translation.override(language), timezone.override(ZoneInfo("Pacific/Fiji")):
+        shown = _shown_rows(rows, items)
+        template = Template(ROW_TEMPLATE)
+        assert [_row_html(row) for row in shown] == [
+            template.render(Context({"seizure": row})) for row in shown
+        ]
+        page = _list_in(language, fj_officer)
+    for row in shown:
+        assert f"\n    {_row_html(row)}\n" in page
+
+
+def _list_in(language: str, user) -> str:
+    client = signed_in_client(user)
+    client.cookies["django_language"] = language
+    return _list(client)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_list_dates_are_written_as_djangos_date_format_writes_them(language):
+    moments = [
+        datetime(2026, 1, 10, 22, 30, tzinfo=UTC),
+        datetime(2026, 4, 5, 0, 0, 59, 123456, tzinfo=UTC),
+        datetime(2025, 12, 31, 12, 5, tzinfo=UTC),
+    ]
+    formats = [
+        "SHORT_DATETIME_FORMAT",
+        "DATETIME_FORMAT",
+        "c",
+        r"\T\o\d\a\y: l j F Y, P (e, O, T) \\ U",
+        "N jS, Y, g:i a",
+        "",
+    ]
+    with translation.override(language), timezone.override(ZoneInfo("Pacific/Fiji")):
+        for name in formats:
+            format_string = get_format(name) if name.endswith("FORMAT") else name
+            write = _datetime_writer(format_string)
+            for moment in moments:
+                local = timezone.localtime(moment)
+                assert write(local) == dateformat.format(local, format_string), format_string
+
+
+NARRATIVES = [
+    "Short & plain.",
+    "x" * 99 + "<",
+    "y" * 100 + ">",
+    "Cartons of <cigarettes> " * 8,
+    "Café crème, résumé naïve " * 6,
+    "e\u0301" * 60 + " décomposé",  # an accent as a combining mark: NFC joins it
+    "\u0301" * 150,
+    " " * 120,
+]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_narratives_are_cut_as_truncatechars_cut_them(fj_officer, language):
+    for minute, narrative in enumerate(NARRATIVES):
+        make_seizure(
+            by=fj_officer,
+            narrative=narrative,
+            occurred_at=datetime(2026, 1, 10, 12, 59 - minute, tzinfo=UTC),
+        )
+    make_seizure(by=fj_officer, narrative="", occurred_at=datetime(2026, 1, 9, tzinfo=UTC))
+    client = signed_in_client(fj_officer)
+    client.cookies["django_language"] = language
+    excerpts = re.findall(r'<p class="excerpt muted">(.*?)</p>', _list(client), re.DOTALL)
+    with translation.override(language):
+        assert excerpts == [escape(truncatechars(text, 100)) for text in NARRATIVES]
+
+
+def _select(html: str, name: str) -> str:
+    return re.search(rf'<select name="{name}".*?</select>', html).group(0)
+
+
+def test_the_filters_offer_code_lists_and_offices_as_they_are_now(fj_officer, fj_admin):
+    """The filters' options are written once per list of choices: an entry added, renamed
+    or retired, a new office and the other language are on the next page."""
+    client = signed_in_client(fj_officer)
+    before = _list(client)
+    drugs = code("commodity", "drugs")
+    entry = services.code_add(
+        by=fj_admin,
+        code_list="commodity",
+        code="betel_nut",
+        label="Betel nut",
+        label_fr="Noix de bétel",
+        parent=drugs,
+    )
+    office = OfficeFactory(administration=fj_officer.administration, name="Nadi & Lautoka")
+    html = _list(client)
+    assert f'<option value="{entry.pk}">Betel nut</option>' in _select(html, "commodity")
+    assert f'<option value="{office.pk}">Nadi &amp; Lautoka</option>' in _select(html, "office")
+    assert "Betel nut" not in before
+    assert "Nadi" not in before
+
+    services.code_update(
+        by=fj_admin, code=entry, label="Areca nut", label_fr="Noix d'arec", is_retired=True
+    )
+    html = _list(client, commodity=entry.pk, route_country="FJ")
+    commodities = _select(html, "commodity")
+    assert f'<option value="{entry.pk}" selected>Areca nut</option>' in commodities
+    assert "Betel" not in html
+    assert commodities.count(" selected") == 1
+    assert '<option value="FJ" selected>Fiji</option>' in _select(html, "route_country")
+    assert '<option value="FJ">Fiji</option>' in _select(html, "origin_country")
+
+    client.cookies["django_language"] = "fr"
+    html = _list(client, office=office.pk)
+    assert f'<option value="{entry.pk}">Noix d&#x27;arec</option>' in _select(html, "commodity")
+    assert f'<option value="{office.pk}" selected>Nadi &amp; Lautoka</option>' in html
+    assert '<option value="" selected>Tous</option>' in _select(html, "route_country")
+    assert '<option value="FJ">Fidji</option>' in _select(html, "route_country")
 
 
 def test_list_shows_times_in_the_administrations_time_zone(fj_officer):

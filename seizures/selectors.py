@@ -8,6 +8,7 @@ from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection, connections
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.query import BaseIterable
 from django.shortcuts import get_object_or_404
 
 from exchange.models import SharingDecision
@@ -31,8 +32,12 @@ def seizure_list(*, user) -> QuerySet[Seizure]:
 
 
 def seizure_list_rows(*, user) -> QuerySet[dict]:
-    """seizure_list as plain rows (``SeizureQuerySet.list_rows``), for the API's feed."""
-    return Seizure.objects.visible_to(user).list_rows()
+    """seizure_list as plain rows (``SeizureQuerySet.list_rows``), for the API's feed: the
+    seizures' own query, filtered, ordered and sliced as any, whose iteration reads the rows
+    as ListRowsPaginator reads a page (ListRowsIterable)."""
+    rows = Seizure.objects.visible_to(user)
+    rows._iterable_class = ListRowsIterable
+    return rows
 
 
 def seizure_list_plain(*, user) -> QuerySet[Seizure]:
@@ -57,6 +62,9 @@ class ListRowsPaginator(CappedPaginator):
 
     @cached_property
     def _where(self) -> tuple[str, list] | None:
+        # The count written around the WHERE is of the whole query, not of a slice of it.
+        if self.object_list.query.is_sliced:
+            return None
         return _compiled_where(self.object_list)
 
     @cached_property
@@ -71,18 +79,31 @@ class ListRowsPaginator(CappedPaginator):
             return cursor.fetchone()[0]
 
     def _get_page(self, object_list, number, paginator):
-        if self._where is None:
-            return super()._get_page(object_list.list_rows(), number, paginator)
-        rows = []
-        if self._where is not _NOTHING:
-            query, (sql, params) = object_list.query, self._where
-            db = connections[object_list.db]
-            statement = _rows_around_where(object_list)
-            limits = db.ops.limit_offset_sql(query.low_mark, query.high_mark)
-            with db.cursor() as cursor:
-                cursor.execute(f"{statement.sql(sql)} {limits}", params)
-                rows = [dict(zip(LIST_COLUMNS, values, strict=True)) for values in cursor]
-        return super()._get_page(rows, number, paginator)
+        return super()._get_page(_list_rows(object_list, self._where), number, paginator)
+
+
+class ListRowsIterable(BaseIterable):
+    """What iterating a seizures' query gives when it is read as plain rows: ``list_rows``
+    of the query, read as ListRowsPaginator reads a page."""
+
+    def __iter__(self):
+        return iter(_list_rows(self.queryset, _compiled_where(self.queryset)))
+
+
+def _list_rows(queryset: QuerySet[Seizure], where: tuple[str, list] | None) -> list[dict]:
+    """``queryset.list_rows()``, given its WHERE compiled (``_compiled_where``)."""
+    if where is None:
+        return list(queryset.list_rows())
+    if where is _NOTHING:
+        return []
+    query, (sql, params) = queryset.query, where
+    db = connections[queryset.db]
+    statement = _rows_around_where(queryset).sql(sql)
+    if query.is_sliced:
+        statement = f"{statement} {db.ops.limit_offset_sql(query.low_mark, query.high_mark)}"
+    with db.cursor() as cursor:
+        cursor.execute(statement, params)
+        return [dict(zip(LIST_COLUMNS, values, strict=True)) for values in cursor]
 
 
 # What _compiled_where gives for a query that matches nothing (none(), an invalid filter):
@@ -93,8 +114,8 @@ _NOTHING = ("", [])
 def _compiled_where(queryset: QuerySet[Seizure]) -> tuple[str, list] | None:
     """``queryset``'s WHERE compiled, when everything else about it is what the statements
     around it assume: seizures filtered on their own columns (joins the ORM set up and then
-    trimmed stay unreferenced), ordered by field names, with nothing selected, annotated,
-    sliced or grouped. None otherwise."""
+    trimmed stay unreferenced), ordered by field names, with nothing selected, annotated
+    or grouped (a slice is read as LIMIT and OFFSET). None otherwise."""
     query = queryset.query
     if (
         query.model is not Seizure
@@ -107,7 +128,6 @@ def _compiled_where(queryset: QuerySet[Seizure]) -> tuple[str, list] | None:
         or query.distinct
         or query.combinator
         or query.group_by is not None
-        or query.is_sliced
         or query.select_for_update
         or query.deferred_loading != (frozenset(), True)
         or not all(isinstance(field, str) for field in query.order_by)

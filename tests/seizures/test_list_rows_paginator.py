@@ -135,3 +135,33 @@ def test_any_other_query_goes_through_the_orm(fj_officer, seven_seizures):
         paginator = selectors.ListRowsPaginator(queryset, 2)
         assert paginator._where is None
         assert _pages(paginator) == _pages(OrmPaginator(queryset, 2))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"destination_country": "NZ"}, {"occurred_from": "2026-03-03"}, {"detection_method": "x"}],
+)
+def test_the_feeds_rows_are_the_orms(fj_officer, seven_seizures, query):
+    """The feed iterates seizure_list_rows, filtered, ordered and sliced by its cursor: the
+    rows and statements of the same query's list_rows()."""
+
+    def feed_page(queryset):
+        queryset = SeizureFilterSet(query, queryset=queryset, request_user=fj_officer).matching()
+        queryset = queryset.order_by("-occurred_at", "-id")
+        return queryset.filter(occurred_at__lt=datetime(2026, 3, 7, tzinfo=UTC))[1:4]
+
+    def read(queryset) -> tuple[list, list[str]]:
+        with CaptureQueriesContext(connection) as captured:
+            rows = list(queryset)
+        return rows, [each["sql"] for each in captured]
+
+    rows, statements = read(feed_page(selectors.seizure_list_rows(user=fj_officer)))
+    assert (rows, statements) == read(
+        feed_page(selectors.seizure_list_plain(user=fj_officer)).list_rows()
+    )
+    assert len(statements) == (0 if "detection_method" in query else 1)
+    if not query:
+        assert [row["occurred_at"].day for row in rows] == [5, 3, 3]
+    unsliced = selectors.seizure_list_rows(user=fj_officer)
+    assert list(unsliced) == list(selectors.seizure_list_plain(user=fj_officer).list_rows())
+    assert unsliced.count() == 7

@@ -1,9 +1,11 @@
 """Every read of seizures goes through ``visible_to``; filtering is the FilterSet's job."""
 
 import functools
+from datetime import UTC
 from functools import cached_property
 from typing import NamedTuple
 
+import psycopg
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection, connections
 from django.db.models import BooleanField, QuerySet
@@ -102,8 +104,18 @@ def _list_rows(queryset: QuerySet[Seizure], where: tuple[str, list] | None) -> l
     if query.is_sliced:
         statement = f"{statement} {db.ops.limit_offset_sql(query.low_mark, query.high_mark)}"
     with db.cursor() as cursor:
+        if db.timezone is UTC:
+            # psycopg's own timestamptz loader (C): Django's subclasses the Python one to
+            # put the connection's time zone on each value, which in UTC is what psycopg
+            # gives already. A page's 150 dates: 0.36 ms less (bench/README.md).
+            cursor.cursor.adapters.register_loader("timestamptz", _TIMESTAMPTZ_LOADER)
         cursor.execute(statement, params)
         return [dict(zip(LIST_COLUMNS, values, strict=True)) for values in cursor]
+
+
+_TIMESTAMPTZ_LOADER = psycopg.adapters.get_loader(
+    psycopg.adapters.types["timestamptz"].oid, psycopg.pq.Format.TEXT
+)
 
 
 # What _compiled_where gives for a query that matches nothing (none(), an invalid filter):

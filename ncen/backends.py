@@ -2,9 +2,9 @@ import functools
 
 from django.contrib.auth import backends
 from django.db import connections
-from django.db.models.query import MAX_GET_RESULTS
 
 from .models import Administration, User
+from .statements import get_statement
 
 
 class ModelBackend(backends.ModelBackend):
@@ -37,15 +37,11 @@ def _user_with_administration(user_id) -> User | None:
 
 @functools.cache
 def _user_statement() -> tuple[str, list[str], list[str]]:
-    queryset = User._default_manager.select_related("administration").filter(pk=0)
-    query = queryset.order_by()[:MAX_GET_RESULTS].query
-    compiler = query.get_compiler(queryset.db)
-    sql, _params = compiler.as_sql()
-    columns = [column for column, _sql, _alias in compiler.select]
-    if compiler.get_converters(columns):
-        raise ValueError("A user's or administration's column needs converting.")
+    sql, params, columns = get_statement(
+        User._default_manager.select_related("administration").filter(pk=0)
+    )
     user_fields = [field.attname for field in User._meta.concrete_fields]
     administration_fields = [field.attname for field in Administration._meta.concrete_fields]
-    if [column.target.attname for column in columns] != user_fields + administration_fields:
-        raise ValueError("The statement's columns are not the models' fields.")
+    if params != (0,) or columns != user_fields + administration_fields:
+        raise ValueError("The user's look-up is not what this backend sends.")
     return sql, user_fields, administration_fields

@@ -4,8 +4,9 @@ import functools
 
 from django.contrib.sessions.backends import db
 from django.db import connections, router
-from django.db.models.query import MAX_GET_RESULTS
 from django.utils import timezone
+
+from .statements import get_statement
 
 
 class SessionStore(db.SessionStore):
@@ -31,15 +32,8 @@ def _session_statement(model) -> tuple[str, list[str]]:
     """What ``model.objects.get(session_key=key, expire_date__gt=now)`` sends, whose
     parameters are (now, key), and the fields of its columns."""
     now, key = timezone.now(), "key"
-    queryset = model.objects.filter(session_key=key, expire_date__gt=now)
-    compiler = queryset.order_by()[:MAX_GET_RESULTS].query.get_compiler(queryset.db)
-    sql, params = compiler.as_sql()
-    columns = [column for column, _sql, _alias in compiler.select]
+    sql, params, columns = get_statement(model.objects.filter(session_key=key, expire_date__gt=now))
     fields = [field.attname for field in model._meta.concrete_fields]
-    if (
-        tuple(params) != (now, key)
-        or compiler.get_converters(columns)
-        or [column.target.attname for column in columns] != fields
-    ):
+    if params != (now, key) or columns != fields:
         raise ValueError("The session's look-up is not what this store sends.")
     return sql, fields

@@ -23,7 +23,9 @@ def test_the_user_is_the_orms(fj_supervisor):
         user = ModelBackend().get_user(fj_supervisor.pk)
         administration = user.administration
     assert len(captured) == 1
-    orm = User.objects.select_related("administration").get(pk=fj_supervisor.pk)
+    with CaptureQueriesContext(connection) as orm_captured:
+        orm = User.objects.select_related("administration").get(pk=fj_supervisor.pk)
+    assert captured[0]["sql"] == orm_captured[0]["sql"]
     assert repr(_fields(user)) == repr(_fields(orm))
     assert repr(_fields(administration)) == repr(_fields(orm.administration))
     assert (user._state.db, user._state.adding) == (orm._state.db, orm._state.adding)

@@ -20,7 +20,6 @@ from django.test import RequestFactory
 from rest_framework.request import Request
 
 from ncen.api.renderers import JSONRenderer
-from ncen.paginator import CappedPaginator
 from seizures import selectors
 from seizures.api.serializers import SeizureListOutput
 from seizures.filters import SeizureFilterSet
@@ -55,7 +54,8 @@ def main():
     request.user = user
 
     def filterset(queryset):
-        return SeizureFilterSet(query, queryset=queryset, request_user=user)
+        # As the API makes it: with a form of the fields the request names.
+        return SeizureFilterSet(query, queryset=queryset, request_user=user, form_shown=False)
 
     def filtered_rows():
         return filterset(selectors.seizure_list_rows(user=user)).qs
@@ -72,7 +72,9 @@ def main():
         "FilterSet made and validated, query built": lambda: filtered_rows().query,
         # As the endpoint counts: the seizures' own query, which joins nothing.
         "COUNT(*), capped": lambda: (
-            CappedPaginator(filterset(selectors.seizure_list_plain(user=user)).qs, 50).count
+            selectors.ListRowsPaginator(
+                filterset(selectors.seizure_list_plain(user=user)).qs, 50
+            ).count
         ),
         "fetch 50 rows": lambda: list(filtered_rows()[:50]),
         "fetch their items": lambda: selectors.seizure_list_items(rows=rows),

@@ -79,14 +79,53 @@ def _own_copy(filter_: django_filters.Filter) -> django_filters.Filter:
     return copied
 
 
+def _form_of_named_fields(form_class, data, prefix) -> forms.Form:
+    """A bound ``form_class`` with only the fields ``data`` gives a value for (as their
+    widgets tell) and those required, for a form that is validated and never rendered.
+    Another field cleans to empty, which no filter applies, and is not invalid then, so the
+    cleaned data, the errors and their order are the whole form's; Django deep-copies every
+    field of each form it makes, 14 for the seizures' filters. A form class with more to it
+    than django-filter's fields (a clean method) is made whole."""
+    if form_class.__bases__ != (forms.Form,):
+        return form_class(data, prefix=prefix)
+
+    def named(name: str, field: forms.Field) -> bool:
+        key = f"{prefix}-{name}" if prefix else name
+        return (
+            field.required
+            or field.disabled
+            or not field.widget.value_omitted_from_data(data, {}, key)
+        )
+
+    form = form_class.__new__(form_class)
+    # BaseForm.__init__ copies the fields from base_fields: these ones.
+    form.base_fields = {
+        name: field for name, field in form_class.base_fields.items() if named(name, field)
+    }
+    form.__init__(data, prefix=prefix)
+    return form
+
+
 class NcenFilterSet(django_filters.FilterSet):
     """A FilterSet that knows who is asking, so that choices offered stay within what the
     user may see."""
 
-    def __init__(self, data=None, queryset=None, *, request=None, request_user=None, prefix=None):
+    def __init__(
+        self,
+        data=None,
+        queryset=None,
+        *,
+        request=None,
+        request_user=None,
+        prefix=None,
+        form_shown: bool = True,
+    ):
         # django-filter's own __init__, except that each filter is copied as _own_copy does
         # rather than deep-copied with everything it refers to (its queryset, choices,
         # widget and labels): a third of the FilterSet's making, for nothing it changes.
+        # form_shown=False (the API): the form is only validated, never rendered, and is
+        # made with the fields the data names (_form_of_named_fields).
+        self.form_shown = form_shown
         if queryset is None:
             queryset = self._meta.model._default_manager.all()
         self.is_bound = data is not None
@@ -99,6 +138,18 @@ class NcenFilterSet(django_filters.FilterSet):
             filter_.model = queryset.model
             filter_.parent = self
         self.request_user = request_user or getattr(request, "user", None)
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form_class = self.get_form_class()
+            if not self.is_bound:
+                self._form = form_class(prefix=self.form_prefix)
+            elif self.form_shown:
+                self._form = form_class(self.data, prefix=self.form_prefix)
+            else:
+                self._form = _form_of_named_fields(form_class, self.data, self.form_prefix)
+        return self._form
 
     @property
     def invalid(self) -> bool:

@@ -10,6 +10,10 @@ class StrictFilterBackend(DjangoFilterBackend):
 
     always_allowed = frozenset({"format"})
 
+    def get_filterset_kwargs(self, request, queryset, view):
+        # The API never renders a FilterSet's form (ncen.filters.NcenFilterSet).
+        return {**super().get_filterset_kwargs(request, queryset, view), "form_shown": False}
+
     def filter_queryset(self, request, queryset, view):
         allowed = set(self.always_allowed) | set(getattr(view, "extra_query_parameters", ()))
         filterset_class = self.get_filterset_class(view, queryset)

@@ -109,6 +109,12 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict:
     return _as_json(values)
 
 
+def row_snapshot(row: dict, fields: Iterable[str]) -> dict:
+    """snapshot of a row given as values by field name, foreign keys as ids (a queryset's
+    values(), or ncen.bulk.copy_insert_rows' rows as written)."""
+    return _as_json({name: row[name] for name in fields})
+
+
 class _Encoder(DjangoJSONEncoder):
     def default(self, o):
         if isinstance(o, models.Model):

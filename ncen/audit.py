@@ -157,27 +157,34 @@ def _as_json(value):
     return _as_json(_ENCODER.default(value))
 
 
-def _content(entry: AuditEntry) -> dict:
-    return {
-        "sequence": entry.sequence,
-        "created_at": entry.created_at.isoformat(),
-        "actor_id": entry.actor_id,
-        "actor_username": entry.actor_username,
-        "administration_id": entry.administration_id,
-        "action": entry.action,
-        "object_type": entry.object_type,
-        "object_id": entry.object_id,
-        "before": entry.before,
-        "after": entry.after,
-        "reason": entry.reason,
-        "request_id": entry.request_id,
-        "ip_address": entry.ip_address,
-        "previous_hash": entry.previous_hash,
-    }
+# The columns an entry's hash covers: all but its own hash (and its key).
+HASHED_COLUMNS = (
+    "sequence",
+    "created_at",
+    "actor_id",
+    "actor_username",
+    "administration_id",
+    "action",
+    "object_type",
+    "object_id",
+    "before",
+    "after",
+    "reason",
+    "request_id",
+    "ip_address",
+    "previous_hash",
+)
 
 
 def entry_hash(entry: AuditEntry) -> str:
-    return hashlib.sha256(canonical_json(_content(entry))).hexdigest()
+    return _row_hash({column: getattr(entry, column) for column in HASHED_COLUMNS})
+
+
+def _row_hash(row: dict) -> str:
+    """entry_hash of an entry given as its row, by column."""
+    content = {column: row[column] for column in HASHED_COLUMNS}
+    content["created_at"] = row["created_at"].isoformat()
+    return hashlib.sha256(canonical_json(content)).hexdigest()
 
 
 def record(
@@ -244,8 +251,9 @@ class Batch:
     """Entries of one action appended in several steps of the caller's transaction: the
     chain's lock is waited for and its last entry read once, when the batch starts;
     ``entries`` then makes each step's entries, asking PostgreSQL nothing unless a document
-    holds a fractional number (see _as_stored), and ``write`` appends them. A bulk service
-    makes a chunk's entries while PostgreSQL inserts the chunk."""
+    holds a fractional number (see _as_stored), and ``write`` appends them; or ``rows``
+    makes them as rows, which ``send`` appends. A bulk service makes a chunk's rows while
+    PostgreSQL inserts the chunk."""
 
     def __init__(
         self,
@@ -269,38 +277,53 @@ class Batch:
 
     def entries(self, changes: list[Change]) -> list[AuditEntry]:
         """The entries of ``changes``, next in the chain after those made before."""
+        entries = [AuditEntry(**row) for row in self.rows(changes)]
+        actor = self.actor if self.actor is not None and self.actor.is_authenticated else None
+        for entry in entries:
+            # The instances given, as their keys are: entry.actor needs no query.
+            entry.actor, entry.administration = actor, self.administration
+        return entries
+
+    def rows(self, changes: list[Change]) -> list[dict]:
+        """The entries of ``changes`` as rows of their table, by column (no model instance
+        made: send takes these), next in the chain after those made before."""
         actor = self.actor
         documents = [
             _as_json(value) for change in changes for value in (change.before, change.after)
         ]
         with connection.cursor() as cursor:
             stored = _as_stored(cursor, documents)
-        entries = []
+        shared = {
+            "actor_id": actor.pk if actor is not None and actor.is_authenticated else None,
+            "actor_username": actor.get_username() if actor is not None else "",
+            "administration_id": (
+                self.administration.pk if self.administration is not None else None
+            ),
+            "action": self.action,
+            "reason": self.reason,
+            "request_id": context.request_id.get(),
+            "ip_address": context.ip_address.get(),
+        }
+        rows = []
         for index, change in enumerate(changes):
             object_type, object_id = change.object_type, change.object_id
             if change.target is not None:
                 object_type = object_type or change.target._meta.label_lower
                 object_id = object_id or str(change.target.pk)
             self.sequence += 1
-            entry = AuditEntry(
-                sequence=self.sequence,
-                previous_hash=self.previous_hash,
-                created_at=timezone.now(),
-                actor=actor if actor is not None and actor.is_authenticated else None,
-                actor_username=actor.get_username() if actor is not None else "",
-                administration=self.administration,
-                action=self.action,
-                object_type=object_type,
-                object_id=str(object_id),
-                before=stored[2 * index],
-                after=stored[2 * index + 1],
-                reason=self.reason,
-                request_id=context.request_id.get(),
-                ip_address=context.ip_address.get(),
-            )
-            entry.entry_hash = self.previous_hash = entry_hash(entry)
-            entries.append(entry)
-        return entries
+            row = {
+                **shared,
+                "sequence": self.sequence,
+                "previous_hash": self.previous_hash,
+                "created_at": timezone.now(),
+                "object_type": object_type,
+                "object_id": str(object_id),
+                "before": stored[2 * index],
+                "after": stored[2 * index + 1],
+            }
+            row["entry_hash"] = self.previous_hash = _row_hash(row)
+            rows.append(row)
+        return rows
 
     @staticmethod
     def write(entries: list[AuditEntry]) -> None:
@@ -308,18 +331,11 @@ class Batch:
         copy_insert(entries, related_saved=True)
 
     @staticmethod
-    def send(entries: list[AuditEntry]) -> None:
-        """Append the entries by one INSERT of a JSON parameter, which a caller in pipeline
-        mode can queue behind its own statements (COPY cannot go in a pipeline) and go on
-        while PostgreSQL writes them; their keys are not read back."""
-        fields = [field for field in AuditEntry._meta.concrete_fields if not field.primary_key]
-        json_insert(
-            AuditEntry,
-            [
-                {field.column: getattr(entry, field.attname) for field in fields}
-                for entry in entries
-            ],
-        )
+    def send(rows: list[dict]) -> None:
+        """Append entries (rows made by ``rows``) by one INSERT of a JSON parameter, which a
+        caller in pipeline mode can queue behind its own statements (COPY cannot go in a
+        pipeline) and go on while PostgreSQL writes them; their keys are not read back."""
+        json_insert(AuditEntry, rows)
 
 
 def _as_stored(cursor, documents: list) -> list:

@@ -691,7 +691,7 @@ def seizure_create_many(
             # writes them while the next chunk is checked and built.
             seizures = chunk[0]
             trail.send(
-                trail.entries(
+                trail.rows(
                     [
                         audit.Change(target=seizure, after=_snapshot(seizure, items, offences))
                         for seizure, (items, offences) in zip(seizures, children, strict=True)

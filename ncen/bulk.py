@@ -160,10 +160,23 @@ def _prepared(field: Field, values: list) -> list:
     wrapper = connections[connection.alias]  # not the proxy, asked once per value otherwise
     try:
         distinct = {(type(value), value): value for value in values}
-    except TypeError:  # lists, dicts: prepared each time
-        return [field.get_db_prep_save(value, wrapper) for value in values]
+    except TypeError:  # lists (an array column's), dicts
+        return _prepared_lists(field, values, wrapper)
     prepared = {key: field.get_db_prep_save(value, wrapper) for key, value in distinct.items()}
     return [prepared[type(value), value] for value in values]
+
+
+def _prepared_lists(field: Field, values: list, wrapper) -> list:
+    """_prepared of an array column, each distinct list once (routes and commodities repeat
+    too); anything else (a JSON column's dicts) is prepared each time."""
+    try:
+        if not all(type(value) is list for value in values):
+            raise TypeError
+        distinct = {tuple(value): value for value in values}
+    except TypeError:  # not lists, or lists of lists or dicts
+        return [field.get_db_prep_save(value, wrapper) for value in values]
+    prepared = {key: field.get_db_prep_save(value, wrapper) for key, value in distinct.items()}
+    return [prepared[tuple(value)] for value in values]
 
 
 def _database_default(field):
@@ -189,11 +202,14 @@ def _json_value(value):
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 
+# json.dumps(default=...) would make an encoder for each row.
+_ROW_ENCODER = json.JSONEncoder(default=_json_value)
+
+
 def _row_json(row: dict) -> bytes:
     """The row as a JSON object, its JsonText values spliced in as they are."""
-    plain = json.dumps(
-        {name: value for name, value in row.items() if not isinstance(value, JsonText)},
-        default=_json_value,
+    plain = _ROW_ENCODER.encode(
+        {name: value for name, value in row.items() if not isinstance(value, JsonText)}
     ).encode()
     members = [plain[1:-1]] + [
         b"%s:%s" % (json.dumps(name).encode(), value)

@@ -125,6 +125,23 @@ def test_json_insert_stores_what_bulk_create_stores():
         assert {name: got[name] for name in STAMPS} == {name: row[name] for name in STAMPS}
 
 
+def test_copy_insert_writes_what_bulk_create_writes_of_json_and_arrays():
+    """Documents of the same keys and arrays that repeat, among other values: copy_insert
+    prepares each distinct array once, and each document each time."""
+    rng = random.Random(8)
+    references = Member.objects.create(code="R1", name="Reference", public_key="ed25519:x")
+    copies = Member.objects.create(code="R2", name="Copied", public_key="ed25519:x")
+    rows = [varied_fields(rng, references) for _ in range(60)]
+    RegionalRecord.objects.bulk_create([RegionalRecord(**row) for row in rows])
+    copy_insert([RegionalRecord(**{**row, "member_id": copies.pk}) for row in rows])
+    reference, copied = stored(references), stored(copies)
+    assert len({str(row["payload"]) for row in reference}) > 30
+    # Both stamp the auto_now fields, each at its own time.
+    assert [{name: row[name] for name in COLUMNS} for row in copied] == [
+        {name: row[name] for name in COLUMNS} for row in reference
+    ]
+
+
 def test_json_insert_skips_conflicting_rows_only_when_asked():
     rng = random.Random(7)
     member = Member.objects.create(code="R1", name="Reference", public_key="ed25519:x")

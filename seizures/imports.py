@@ -796,12 +796,16 @@ class _RowReader:
         return text
 
 
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y")
+# Each date format with its separator: a text without it cannot match the format, which
+# need not be tried (strptime fails slowly, by an exception).
+DATE_FORMATS = (("%Y-%m-%d", "-"), ("%d/%m/%Y", "/"), ("%d.%m.%Y", "."), ("%d-%m-%Y", "-"))
 TIME_FORMATS = ("", " %H:%M", " %H:%M:%S", "T%H:%M", "T%H:%M:%S")
 
 
 def _parse_moment(text: str) -> datetime | None:
-    for day in DATE_FORMATS:
+    for day, separator in DATE_FORMATS:
+        if separator not in text:
+            continue
         for moment in TIME_FORMATS:
             try:
                 return datetime.strptime(text, day + moment)

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from seizures.imports import (
     UPLOAD_MAX_AGE,
     ImportFileError,
+    _parse_moment,
     check,
     read,
     template_header,
@@ -228,3 +229,34 @@ def test_a_value_repeated_on_many_rows_is_judged_on_each(fj_officer):
     assert good.values["occurred_at"] == checked.seizures[1].values["occurred_at"]
     assert good.values["origin_country"] == "MX"
     assert good.items[0]["quantity"] == Decimal("2.5")
+
+
+MOMENT = datetime(2026, 3, 14, 9, 30, 15)
+# Each way of writing the time, and what it gives of MOMENT.
+TIMES_OF_DAY = {
+    "": datetime(2026, 3, 14),
+    " %H:%M": datetime(2026, 3, 14, 9, 30),
+    " %H:%M:%S": MOMENT,
+    "T%H:%M": datetime(2026, 3, 14, 9, 30),
+    "T%H:%M:%S": MOMENT,
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "moment"),
+    [
+        *(
+            (MOMENT.strftime(day + time_of_day), moment)
+            for day in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y")
+            for time_of_day, moment in TIMES_OF_DAY.items()
+        ),
+        ("14 03 2026", None),
+        ("2026/03/14", None),
+        ("2026.03.14 09:30", None),
+        ("14/03-2026", None),
+        ("14.03.2026 9h30", None),
+    ],
+)
+def test_every_date_format_reads_and_nothing_else(text, moment):
+    """Only the formats whose separator is in the text are tried: each still reads."""
+    assert _parse_moment(text) == moment

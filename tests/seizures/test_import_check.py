@@ -1,5 +1,6 @@
 """Reading and checking a spreadsheet: every row's errors by column, nothing saved."""
 
+import csv
 import io
 import os
 import time
@@ -22,6 +23,7 @@ from seizures.imports import (
 )
 from seizures.models import Seizure
 
+from ..factories import code
 from .import_files import GOOD_ROWS, as_csv, as_xlsx, with_bad_row
 
 pytestmark = pytest.mark.django_db
@@ -260,3 +262,51 @@ TIMES_OF_DAY = {
 def test_every_date_format_reads_and_nothing_else(text, moment):
     """Only the formats whose separator is in the text are tried: each still reads."""
     assert _parse_moment(text) == moment
+
+
+def test_blank_cells_spaces_and_short_rows_read_as_empty_and_codes_are_judged_on_each_row(
+    fj_officer,
+):
+    header = template_header()
+
+    def row(**cells) -> list[str]:
+        values = [cells.get(name, "") for name in header]
+        last = max(header.index(name) for name in cells)
+        return values[: last + 1]  # a short row, as spreadsheets save them
+
+    table = [
+        header,
+        row(
+            **{
+                "Case key": "K",
+                "Date and time": "14/03/2026 09:30",
+                "Country of origin": "Mexico",
+                "Commodity": "Cocaine",
+                "Quantity": "1 kg",
+            }
+        ),
+        # The case's second row: spaces where the case's values were given.
+        row(
+            **{
+                "Case key": "K",
+                "Date and time": "   ",
+                "Country of origin": " ",
+                "Commodity": "cocaine",
+                "Quantity": "2",
+                "Unit": "kg",
+            }
+        ),
+        row(**{"Date and time": "2026-01-20", "Commodity": "Unobtainium", "Quantity": "1 kg"}),
+        row(**{"Date and time": "2026-01-21", "Commodity": "Unobtainium", "Quantity": "2 kg"}),
+    ]
+    out = io.StringIO()
+    csv.writer(out).writerows(table)
+    checked = check(by=fj_officer, sheet=read(out.getvalue().encode()))
+    assert [(e.row, e.column_label) for e in checked.errors] == [(4, "Commodity"), (5, "Commodity")]
+    assert checked.errors[0].message == checked.errors[1].message
+    case = checked.seizures[0]
+    assert case.rows == [2, 3]
+    assert case.value_rows == {"occurred_at": 2, "origin_country": 2}
+    assert case.values["origin_country"] == "MX"
+    assert [item["commodity"] for item in case.items] == [code("commodity", "cocaine")] * 2
+    assert [item["quantity"] for item in case.items] == [Decimal(1), Decimal(2)]

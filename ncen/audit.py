@@ -19,7 +19,7 @@ from django_countries.fields import Country
 from psycopg.types.json import Jsonb
 
 from . import context
-from .bulk import copy_insert, json_insert, stored_value
+from .bulk import JsonText, copy_insert, json_insert, stored_value
 from .canonical import canonical_json
 from .models import Administration, AuditEntry
 
@@ -177,14 +177,16 @@ HASHED_COLUMNS = (
 
 
 def entry_hash(entry: AuditEntry) -> str:
-    return _row_hash({column: getattr(entry, column) for column in HASHED_COLUMNS})
+    content = _hashed({column: getattr(entry, column) for column in HASHED_COLUMNS})
+    return hashlib.sha256(content).hexdigest()
 
 
-def _row_hash(row: dict) -> str:
-    """entry_hash of an entry given as its row, by column."""
+def _hashed(row: dict) -> bytes:
+    """What an entry's hash is of, from its row by column: the columns it covers, its time
+    as text, as canonical JSON."""
     content = {column: row[column] for column in HASHED_COLUMNS}
     content["created_at"] = row["created_at"].isoformat()
-    return hashlib.sha256(canonical_json(content)).hexdigest()
+    return canonical_json(content)
 
 
 def record(
@@ -277,16 +279,24 @@ class Batch:
 
     def entries(self, changes: list[Change]) -> list[AuditEntry]:
         """The entries of ``changes``, next in the chain after those made before."""
-        entries = [AuditEntry(**row) for row in self.rows(changes)]
+        entries = [AuditEntry(**row) for row, _json in self._rows(changes)]
         actor = self.actor if self.actor is not None and self.actor.is_authenticated else None
         for entry in entries:
             # The instances given, as their keys are: entry.actor needs no query.
             entry.actor, entry.administration = actor, self.administration
         return entries
 
-    def rows(self, changes: list[Change]) -> list[dict]:
-        """The entries of ``changes`` as rows of their table, by column (no model instance
-        made: send takes these), next in the chain after those made before."""
+    def rows(self, changes: list[Change]) -> list[JsonText]:
+        """The entries of ``changes``, next in the chain after those made before, as their
+        rows in JSON, which send takes (no model instance made): each the JSON its hash is
+        of, which names every column, with the hash added."""
+        return [
+            JsonText(b'%s,"entry_hash":"%s"}' % (hashed[:-1], row["entry_hash"].encode()))
+            for row, hashed in self._rows(changes)
+        ]
+
+    def _rows(self, changes: list[Change]) -> list[tuple[dict, bytes]]:
+        """Each entry of ``changes`` as its row by column, and the JSON its hash is of."""
         actor = self.actor
         documents = [
             _as_json(value) for change in changes for value in (change.before, change.after)
@@ -321,8 +331,9 @@ class Batch:
                 "before": stored[2 * index],
                 "after": stored[2 * index + 1],
             }
-            row["entry_hash"] = self.previous_hash = _row_hash(row)
-            rows.append(row)
+            hashed = _hashed(row)
+            row["entry_hash"] = self.previous_hash = hashlib.sha256(hashed).hexdigest()
+            rows.append((row, hashed))
         return rows
 
     @staticmethod
@@ -331,11 +342,11 @@ class Batch:
         copy_insert(entries, related_saved=True)
 
     @staticmethod
-    def send(rows: list[dict]) -> None:
+    def send(rows: list[JsonText]) -> None:
         """Append entries (rows made by ``rows``) by one INSERT of a JSON parameter, which a
         caller in pipeline mode can queue behind its own statements (COPY cannot go in a
         pipeline) and go on while PostgreSQL writes them; their keys are not read back."""
-        json_insert(AuditEntry, rows)
+        json_insert(AuditEntry, rows, columns=[*HASHED_COLUMNS, "entry_hash"])
 
 
 def _as_stored(cursor, documents: list) -> list:

@@ -190,8 +190,8 @@ def _database_default(field):
 
 
 class JsonText(bytes):
-    """A value that is JSON text already (canonical_json's bytes, say): json_insert puts it
-    in the rows as it is, rather than parsing and writing it again."""
+    """A value, or a whole row, that is JSON text already (canonical_json's bytes, say):
+    json_insert puts it in the rows as it is, rather than parsing and writing it again."""
 
 
 def _json_value(value):
@@ -226,21 +226,28 @@ SELECT {columns} FROM jsonb_populate_recordset(NULL::{table}, %s::jsonb)
 """
 
 
-def json_insert(model, rows: list[dict], *, ignore_conflicts: bool = False) -> None:
+def json_insert(
+    model,
+    rows: list[dict] | list[JsonText],
+    *,
+    columns: list[str] | None = None,
+    ignore_conflicts: bool = False,
+) -> None:
     """Insert ``rows`` of ``model``'s table, each a dict of column names to values (JSON
     types, datetimes, UUIDs and JsonText; arrays for array columns, objects for jsonb), in one
     statement with one parameter: no value is quoted into the SQL, PostgreSQL reads each
     as its column's type. Every row has the same columns; the others take their database
-    default (the primary key its identity). ``ignore_conflicts`` skips rows that break a
-    unique constraint, as bulk_create(ignore_conflicts=True) does."""
+    default (the primary key its identity). Rows may be JSON objects already (JsonText),
+    whose ``columns`` are then named. ``ignore_conflicts`` skips rows that break a unique
+    constraint, as bulk_create(ignore_conflicts=True) does."""
     if not rows:
         return
     quote = connection.ops.quote_name
     sql = _JSON_INSERT.format(
         table=quote(model._meta.db_table),
-        columns=", ".join(quote(column) for column in rows[0]),
+        columns=", ".join(quote(column) for column in columns or rows[0]),
         conflict="ON CONFLICT DO NOTHING" if ignore_conflicts else "",
     )
     with connection.cursor() as cursor:
-        rows_json = b"[" + b",".join(_row_json(row) for row in rows) + b"]"
-        cursor.execute(sql, [rows_json.decode()])
+        rows_json = b",".join(row if isinstance(row, JsonText) else _row_json(row) for row in rows)
+        cursor.execute(sql, [(b"[" + rows_json + b"]").decode()])

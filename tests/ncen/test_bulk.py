@@ -2,6 +2,7 @@
 also leaves the instances as a read gives them, and copy_insert_rows, which gives its rows
 back as a read gives them."""
 
+import json
 import random
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -140,6 +141,23 @@ def test_copy_insert_writes_what_bulk_create_writes_of_json_and_arrays():
     assert [{name: row[name] for name in COLUMNS} for row in copied] == [
         {name: row[name] for name in COLUMNS} for row in reference
     ]
+
+
+def test_json_insert_takes_rows_written_as_json_already():
+    rng = random.Random(9)
+    as_dicts = Member.objects.create(code="R1", name="Dicts", public_key="ed25519:x")
+    as_text = Member.objects.create(code="R2", name="Text", public_key="ed25519:x")
+    rows = [varied_fields(rng, as_dicts) for _ in range(30)]
+    json_insert(RegionalRecord, rows)
+    json_insert(
+        RegionalRecord,
+        [
+            JsonText(json.dumps({**row, "member_id": as_text.pk}, default=str).encode())
+            for row in rows
+        ],
+        columns=list(rows[0]),
+    )
+    assert stored(as_text) == stored(as_dicts)
 
 
 def test_json_insert_skips_conflicting_rows_only_when_asked():

@@ -145,14 +145,15 @@ def _as_json(value):
         return int.__int__(value)
     if isinstance(value, float):
         return float.__float__(value)
+    # Plain members are kept without a call: most of a document.
     if isinstance(value, list | tuple):
-        return [_as_json(item) for item in value]
+        return [item if type(item) in _PLAIN else _as_json(item) for item in value]
     if isinstance(value, dict):
         converted = {}
         for key, item in value.items():
             if type(key) is not str:
                 return json.loads(json.dumps(value, cls=_Encoder))  # keys json turns into text
-            converted[key] = _as_json(item)
+            converted[key] = item if type(item) in _PLAIN else _as_json(item)
         return converted
     return _as_json(_ENCODER.default(value))
 

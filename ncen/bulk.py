@@ -158,6 +158,9 @@ def _prepared(field: Field, values: list) -> list:
     every time, and rows repeat their codes, keys, flags and empty texts, so each distinct
     value is prepared once."""
     wrapper = connections[connection.alias]  # not the proxy, asked once per value otherwise
+    first = values[0]
+    if all(value is first for value in values):  # one value in every row: most columns
+        return [field.get_db_prep_save(first, wrapper)] * len(values)
     try:
         distinct = {(type(value), value): value for value in values}
     except TypeError:  # lists (an array column's), dicts

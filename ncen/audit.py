@@ -19,7 +19,7 @@ from django_countries.fields import Country
 from psycopg.types.json import Jsonb
 
 from . import context
-from .bulk import copy_insert, json_insert, stored_value
+from .bulk import JsonText, copy_insert, json_insert, stored_value
 from .canonical import canonical_json
 from .models import Administration, AuditEntry
 
@@ -109,6 +109,12 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict:
     return _as_json(values)
 
 
+def row_snapshot(row: dict, fields: Iterable[str]) -> dict:
+    """snapshot of a row given as values by field name, foreign keys as ids (a queryset's
+    values(), or ncen.bulk.copy_insert_rows' rows as written)."""
+    return _as_json({name: row[name] for name in fields})
+
+
 class _Encoder(DjangoJSONEncoder):
     def default(self, o):
         if isinstance(o, models.Model):
@@ -139,39 +145,49 @@ def _as_json(value):
         return int.__int__(value)
     if isinstance(value, float):
         return float.__float__(value)
+    # Plain members are kept without a call: most of a document.
     if isinstance(value, list | tuple):
-        return [_as_json(item) for item in value]
+        return [item if type(item) in _PLAIN else _as_json(item) for item in value]
     if isinstance(value, dict):
         converted = {}
         for key, item in value.items():
             if type(key) is not str:
                 return json.loads(json.dumps(value, cls=_Encoder))  # keys json turns into text
-            converted[key] = _as_json(item)
+            converted[key] = item if type(item) in _PLAIN else _as_json(item)
         return converted
     return _as_json(_ENCODER.default(value))
 
 
-def _content(entry: AuditEntry) -> dict:
-    return {
-        "sequence": entry.sequence,
-        "created_at": entry.created_at.isoformat(),
-        "actor_id": entry.actor_id,
-        "actor_username": entry.actor_username,
-        "administration_id": entry.administration_id,
-        "action": entry.action,
-        "object_type": entry.object_type,
-        "object_id": entry.object_id,
-        "before": entry.before,
-        "after": entry.after,
-        "reason": entry.reason,
-        "request_id": entry.request_id,
-        "ip_address": entry.ip_address,
-        "previous_hash": entry.previous_hash,
-    }
+# The columns an entry's hash covers: all but its own hash (and its key).
+HASHED_COLUMNS = (
+    "sequence",
+    "created_at",
+    "actor_id",
+    "actor_username",
+    "administration_id",
+    "action",
+    "object_type",
+    "object_id",
+    "before",
+    "after",
+    "reason",
+    "request_id",
+    "ip_address",
+    "previous_hash",
+)
 
 
 def entry_hash(entry: AuditEntry) -> str:
-    return hashlib.sha256(canonical_json(_content(entry))).hexdigest()
+    content = _hashed({column: getattr(entry, column) for column in HASHED_COLUMNS})
+    return hashlib.sha256(content).hexdigest()
+
+
+def _hashed(row: dict) -> bytes:
+    """What an entry's hash is of, from its row by column: the columns it covers, its time
+    as text, as canonical JSON."""
+    content = {column: row[column] for column in HASHED_COLUMNS}
+    content["created_at"] = row["created_at"].isoformat()
+    return canonical_json(content)
 
 
 def record(
@@ -238,8 +254,9 @@ class Batch:
     """Entries of one action appended in several steps of the caller's transaction: the
     chain's lock is waited for and its last entry read once, when the batch starts;
     ``entries`` then makes each step's entries, asking PostgreSQL nothing unless a document
-    holds a fractional number (see _as_stored), and ``write`` appends them. A bulk service
-    makes a chunk's entries while PostgreSQL inserts the chunk."""
+    holds a fractional number (see _as_stored), and ``write`` appends them; or ``rows``
+    makes them as rows, which ``send`` appends. A bulk service makes a chunk's rows while
+    PostgreSQL inserts the chunk."""
 
     def __init__(
         self,
@@ -263,38 +280,62 @@ class Batch:
 
     def entries(self, changes: list[Change]) -> list[AuditEntry]:
         """The entries of ``changes``, next in the chain after those made before."""
+        entries = [AuditEntry(**row) for row, _json in self._rows(changes)]
+        actor = self.actor if self.actor is not None and self.actor.is_authenticated else None
+        for entry in entries:
+            # The instances given, as their keys are: entry.actor needs no query.
+            entry.actor, entry.administration = actor, self.administration
+        return entries
+
+    def rows(self, changes: list[Change]) -> list[JsonText]:
+        """The entries of ``changes``, next in the chain after those made before, as their
+        rows in JSON, which send takes (no model instance made): each the JSON its hash is
+        of, which names every column, with the hash added."""
+        return [
+            JsonText(b'%s,"entry_hash":"%s"}' % (hashed[:-1], row["entry_hash"].encode()))
+            for row, hashed in self._rows(changes)
+        ]
+
+    def _rows(self, changes: list[Change]) -> list[tuple[dict, bytes]]:
+        """Each entry of ``changes`` as its row by column, and the JSON its hash is of."""
         actor = self.actor
         documents = [
             _as_json(value) for change in changes for value in (change.before, change.after)
         ]
         with connection.cursor() as cursor:
             stored = _as_stored(cursor, documents)
-        entries = []
+        shared = {
+            "actor_id": actor.pk if actor is not None and actor.is_authenticated else None,
+            "actor_username": actor.get_username() if actor is not None else "",
+            "administration_id": (
+                self.administration.pk if self.administration is not None else None
+            ),
+            "action": self.action,
+            "reason": self.reason,
+            "request_id": context.request_id.get(),
+            "ip_address": context.ip_address.get(),
+        }
+        rows = []
         for index, change in enumerate(changes):
             object_type, object_id = change.object_type, change.object_id
             if change.target is not None:
                 object_type = object_type or change.target._meta.label_lower
                 object_id = object_id or str(change.target.pk)
             self.sequence += 1
-            entry = AuditEntry(
-                sequence=self.sequence,
-                previous_hash=self.previous_hash,
-                created_at=timezone.now(),
-                actor=actor if actor is not None and actor.is_authenticated else None,
-                actor_username=actor.get_username() if actor is not None else "",
-                administration=self.administration,
-                action=self.action,
-                object_type=object_type,
-                object_id=str(object_id),
-                before=stored[2 * index],
-                after=stored[2 * index + 1],
-                reason=self.reason,
-                request_id=context.request_id.get(),
-                ip_address=context.ip_address.get(),
-            )
-            entry.entry_hash = self.previous_hash = entry_hash(entry)
-            entries.append(entry)
-        return entries
+            row = {
+                **shared,
+                "sequence": self.sequence,
+                "previous_hash": self.previous_hash,
+                "created_at": timezone.now(),
+                "object_type": object_type,
+                "object_id": str(object_id),
+                "before": stored[2 * index],
+                "after": stored[2 * index + 1],
+            }
+            hashed = _hashed(row)
+            row["entry_hash"] = self.previous_hash = hashlib.sha256(hashed).hexdigest()
+            rows.append((row, hashed))
+        return rows
 
     @staticmethod
     def write(entries: list[AuditEntry]) -> None:
@@ -302,18 +343,11 @@ class Batch:
         copy_insert(entries, related_saved=True)
 
     @staticmethod
-    def send(entries: list[AuditEntry]) -> None:
-        """Append the entries by one INSERT of a JSON parameter, which a caller in pipeline
-        mode can queue behind its own statements (COPY cannot go in a pipeline) and go on
-        while PostgreSQL writes them; their keys are not read back."""
-        fields = [field for field in AuditEntry._meta.concrete_fields if not field.primary_key]
-        json_insert(
-            AuditEntry,
-            [
-                {field.column: getattr(entry, field.attname) for field in fields}
-                for entry in entries
-            ],
-        )
+    def send(rows: list[JsonText]) -> None:
+        """Append entries (rows made by ``rows``) by one INSERT of a JSON parameter, which a
+        caller in pipeline mode can queue behind its own statements (COPY cannot go in a
+        pipeline) and go on while PostgreSQL writes them; their keys are not read back."""
+        json_insert(AuditEntry, rows, columns=[*HASHED_COLUMNS, "entry_hash"])
 
 
 def _as_stored(cursor, documents: list) -> list:

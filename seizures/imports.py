@@ -468,16 +468,22 @@ def _parse(*, by, sheet: Sheet) -> tuple[Checked, set[tuple[int, str]]]:
     cases: dict[str, PlannedSeizure] = {}
     failed: set[tuple[int, str]] = set()  # (row, column) already reported by the parser
     for number, cells in sheet.rows:
+        # The row's cells by column, the empty ones left out (most of a case's later rows),
+        # as are cells past the header's columns; a short row's last cells are empty.
         raw = {
-            key: cells[index] if index < len(cells) else None
-            for index, key in enumerate(sheet.columns)
-            if key
+            key: cell
+            for key, cell in zip(sheet.columns, cells, strict=False)
+            if key and cell is not None and cell != ""
         }
         case_key = _text(raw.get("case")) or f"#{number}"
-        planned = cases.setdefault(case_key, PlannedSeizure(case_key=case_key, rows=[]))
+        planned = cases.get(case_key)
+        if planned is None:
+            planned = cases[case_key] = PlannedSeizure(case_key=case_key, rows=[])
         planned.rows.append(number)
         for column in SEIZURE_COLUMNS:
             value = raw.get(column.key)
+            if value is None:
+                continue
             text = _text(value)
             if not text:
                 continue
@@ -601,6 +607,7 @@ class _RowReader:
         for code in codes:
             for name in {_normalise(n) for n in (code.code, code.label, code.label_fr)} - {""}:
                 self.codes.setdefault((code.list, name), []).append(code)
+        self.found_codes: dict[tuple[str, str, bool], Code | _Refused] = {}
         self.countries: dict[str, str | _Refused] = {}
         self.moments: dict[str, datetime | _Refused] = {}
         self.numbers: dict[tuple[str, str], Decimal | _Refused] = {}
@@ -640,7 +647,7 @@ class _RowReader:
 
     def item(self, number: int, raw: dict) -> tuple[dict | None, list[RowError]]:
         """The row's item, or why it cannot be read, by column."""
-        texts = {key: _text(raw.get(key)) for key in ITEM_KEYS}
+        texts = {key: _text(raw[key]) if key in raw else "" for key in ITEM_KEYS}
         problems: dict[str, str] = {}
         for key in ("commodity", "quantity"):
             if not texts[key]:
@@ -681,6 +688,14 @@ class _RowReader:
         return (None if errors else item), errors
 
     def code(self, code_list: str, text: str, *, prefer_children: bool = False) -> Code:
+        # Files repeat their codes: each text is looked up once.
+        return self._once(
+            self.found_codes,
+            (code_list, text, prefer_children),
+            lambda: self._code(code_list, text, prefer_children=prefer_children),
+        )
+
+    def _code(self, code_list: str, text: str, *, prefer_children: bool) -> Code:
         found = self.codes.get((code_list, _normalise(text)), [])
         if len(found) > 1:
             exact = [code for code in found if code.code == text]
@@ -796,12 +811,16 @@ class _RowReader:
         return text
 
 
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y")
+# Each date format with its separator: a text without it cannot match the format, which
+# need not be tried (strptime fails slowly, by an exception).
+DATE_FORMATS = (("%Y-%m-%d", "-"), ("%d/%m/%Y", "/"), ("%d.%m.%Y", "."), ("%d-%m-%Y", "-"))
 TIME_FORMATS = ("", " %H:%M", " %H:%M:%S", "T%H:%M", "T%H:%M:%S")
 
 
 def _parse_moment(text: str) -> datetime | None:
-    for day in DATE_FORMATS:
+    for day, separator in DATE_FORMATS:
+        if separator not in text:
+            continue
         for moment in TIME_FORMATS:
             try:
                 return datetime.strptime(text, day + moment)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from itertools import pairwise
+from itertools import islice, pairwise
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,7 +29,7 @@ from exchange.services import validate_decision
 from indicators.services import indicators_check_on_commit
 from ncen import audit
 from ncen.audit import Action
-from ncen.bulk import copy_insert, stored_value
+from ncen.bulk import copy_insert, copy_insert_rows, stored_value
 from ncen.exceptions import ConflictError
 from ncen.models import Notification, Office, Role, User
 from ncen.services import notify
@@ -289,35 +289,36 @@ def _set_reference(seizure: Seizure, *, year: int, number: int) -> None:
 
 def _snapshot(seizure: Seizure, items=None, offences=None) -> dict:
     """The record as the audit trail keeps it; ``items`` and ``offences``, when given, are
-    the seizure's as just written (copy_insert gives them the values as stored), else read."""
+    the seizure's rows as just written (copy_insert_rows gives them as stored), else read."""
     data = audit.snapshot(seizure, SEIZURE_FIELDS)
     data["version"] = seizure.version
     data["status"] = seizure.status
-    items = seizure.items.all() if items is None else items
-    offences = seizure.offences.all() if offences is None else offences
-    data["items"] = [audit.snapshot(item, ITEM_FIELDS) for item in items]
-    data["offences"] = [audit.snapshot(o, OFFENCE_FIELDS) for o in offences]
+    items = seizure.items.values(*ITEM_FIELDS) if items is None else items
+    offences = seizure.offences.values(*OFFENCE_FIELDS) if offences is None else offences
+    data["items"] = [audit.row_snapshot(item, ITEM_FIELDS) for item in items]
+    data["offences"] = [audit.row_snapshot(o, OFFENCE_FIELDS) for o in offences]
     return data
 
 
 def _save_children(seizure: Seizure, items: list[dict] | None, offences: list[dict] | None):
     if items is not None:
         seizure.items.all().delete()
-        Item.objects.bulk_create(_new_items(seizure, items))
+        Item.objects.bulk_create(Item(**row) for row in _item_rows(seizure, items))
     if offences is not None:
         seizure.offences.all().delete()
-        Offence.objects.bulk_create(_new_offences(seizure, offences))
+        Offence.objects.bulk_create(Offence(**row) for row in _offence_rows(seizure, offences))
 
 
-def _new_items(seizure: Seizure, items: list[dict]) -> list[Item]:
+def _item_rows(seizure: Seizure, items: list[dict]) -> list[dict]:
+    """The seizure's new items, by field name."""
     return [
-        Item(seizure=seizure, position=position, **_only(item, ITEM_FIELDS))
+        {"seizure": seizure, "position": position, **_only(item, ITEM_FIELDS)}
         for position, item in enumerate(items)
     ]
 
 
-def _new_offences(seizure: Seizure, offences: list[dict]) -> list[Offence]:
-    return [Offence(seizure=seizure, **_only(offence, OFFENCE_FIELDS)) for offence in offences]
+def _offence_rows(seizure: Seizure, offences: list[dict]) -> list[dict]:
+    return [{"seizure": seizure, **_only(offence, OFFENCE_FIELDS)} for offence in offences]
 
 
 def _only(values: dict, fields) -> dict:
@@ -684,13 +685,13 @@ def seizure_create_many(
     chunk = _ready(checked, records[chunks[0]], year=year, numbers=numbers)
     created = []
     for index, following in enumerate([*chunks[1:], slice(len(records), len(records))]):
-        with _inserting(*chunk):
+        with _inserting(*chunk) as children:
             # Made while PostgreSQL inserts the chunk and counts it, since they need no
             # query: the chunk's audit entries, queued behind the INSERT so that PostgreSQL
             # writes them while the next chunk is checked and built.
-            seizures, children = chunk
+            seizures = chunk[0]
             trail.send(
-                trail.entries(
+                trail.rows(
                     [
                         audit.Change(target=seizure, after=_snapshot(seizure, items, offences))
                         for seizure, (items, offences) in zip(seizures, children, strict=True)
@@ -713,8 +714,9 @@ def seizure_create_many(
 
 def _ready(
     checked: dict[int, Seizure], records: list[NewSeizure], *, year: int, numbers: Iterator[int]
-) -> tuple[list[Seizure], list[tuple[list[Item], list[Offence]]]]:
-    """A chunk's checked seizures with their references, items and offences, unsaved."""
+) -> tuple[list[Seizure], list[tuple[list[dict], list[dict]]]]:
+    """A chunk's checked seizures with their references, and their item and offence rows,
+    unsaved."""
     seizures = list(checked.values())
     for seizure in seizures:
         _set_reference(seizure, year=year, number=next(numbers))
@@ -831,21 +833,21 @@ def _bump(*, by, locked: Seizure) -> None:
 
 def _new_children(
     seizures: list[Seizure], records: list[NewSeizure]
-) -> list[tuple[list[Item], list[Offence]]]:
-    """Each new seizure's items and offences, unsaved, and the seizure's route and
-    commodities as _refresh_derived computes them."""
+) -> list[tuple[list[dict], list[dict]]]:
+    """Each new seizure's item and offence rows, and the seizure's route and commodities as
+    _refresh_derived computes them."""
     for seizure, record in zip(seizures, records, strict=True):
         seizure.route_countries, seizure.commodity_ids = _route_and_commodities(
             seizure, [item["commodity"] for item in record.items]
         )
     return [
-        (_new_items(seizure, record.items), _new_offences(seizure, record.offences or []))
+        (_item_rows(seizure, record.items), _offence_rows(seizure, record.offences or []))
         for seizure, record in zip(seizures, records, strict=True)
     ]
 
 
 @contextmanager
-def _inserting(seizures: list[Seizure], children: list[tuple[list[Item], list[Offence]]]):
+def _inserting(seizures: list[Seizure], children: list[tuple[list[dict], list[dict]]]):
     """Insert new seizures with their items and offences, by COPY, and the columns
     _refresh_derived would compute written with the rows rather than by a second write of
     each (which costs as much as the insert): the search vector by the same SQL from the
@@ -853,16 +855,17 @@ def _inserting(seizures: list[Seizure], children: list[tuple[list[Item], list[Of
     through a staging table for that; their INSERT, the longest step (the table's indexes
     and the rollup's trigger), is sent in pipeline mode: the caller's block runs while
     PostgreSQL works, and leaving it waits for the INSERT. The block must not query; it may
-    queue statements whose results it does not read."""
+    queue statements whose results it does not read. It is given each seizure's item and
+    offence rows as written (copy_insert_rows)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMPORARY TABLE seizures_new (LIKE seizures_seizure INCLUDING DEFAULTS) "
             "ON COMMIT DROP"
         )
-        # Their offices, codes and users are rows read from the database.
-        copy_insert(seizures, table="seizures_new", related_saved=True)
-        copy_insert([item for items, _offences in children for item in items])
-        copy_insert([offence for _items, offences in children for offence in offences])
+    # Their offices, codes and users are rows read from the database.
+    copy_insert(seizures, table="seizures_new", related_saved=True)
+    items = iter(copy_insert_rows(Item, [row for rows, _offences in children for row in rows]))
+    offences = iter(copy_insert_rows(Offence, [row for _items, rows in children for row in rows]))
     columns = ", ".join(
         connection.ops.quote_name(field.column)
         for field in Seizure._meta.concrete_fields
@@ -877,7 +880,10 @@ def _inserting(seizures: list[Seizure], children: list[tuple[list[Item], list[Of
             "FROM seizures_new AS s ORDER BY s.id"
         )
         cursor.execute("DROP TABLE seizures_new")
-        yield
+        yield [
+            (list(islice(items, len(item_rows))), list(islice(offences, len(offence_rows))))
+            for item_rows, offence_rows in children
+        ]
 
 
 # --- The workflow: submit, return, approve, withdraw ------------------------------------------

@@ -1,5 +1,6 @@
 """Reading and checking a spreadsheet: every row's errors by column, nothing saved."""
 
+import csv
 import io
 import os
 import time
@@ -13,6 +14,7 @@ from openpyxl import Workbook
 from seizures.imports import (
     UPLOAD_MAX_AGE,
     ImportFileError,
+    _parse_moment,
     check,
     read,
     template_header,
@@ -21,6 +23,7 @@ from seizures.imports import (
 )
 from seizures.models import Seizure
 
+from ..factories import code
 from .import_files import GOOD_ROWS, as_csv, as_xlsx, with_bad_row
 
 pytestmark = pytest.mark.django_db
@@ -228,3 +231,82 @@ def test_a_value_repeated_on_many_rows_is_judged_on_each(fj_officer):
     assert good.values["occurred_at"] == checked.seizures[1].values["occurred_at"]
     assert good.values["origin_country"] == "MX"
     assert good.items[0]["quantity"] == Decimal("2.5")
+
+
+MOMENT = datetime(2026, 3, 14, 9, 30, 15)
+# Each way of writing the time, and what it gives of MOMENT.
+TIMES_OF_DAY = {
+    "": datetime(2026, 3, 14),
+    " %H:%M": datetime(2026, 3, 14, 9, 30),
+    " %H:%M:%S": MOMENT,
+    "T%H:%M": datetime(2026, 3, 14, 9, 30),
+    "T%H:%M:%S": MOMENT,
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "moment"),
+    [
+        *(
+            (MOMENT.strftime(day + time_of_day), moment)
+            for day in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y")
+            for time_of_day, moment in TIMES_OF_DAY.items()
+        ),
+        ("14 03 2026", None),
+        ("2026/03/14", None),
+        ("2026.03.14 09:30", None),
+        ("14/03-2026", None),
+        ("14.03.2026 9h30", None),
+    ],
+)
+def test_every_date_format_reads_and_nothing_else(text, moment):
+    """Only the formats whose separator is in the text are tried: each still reads."""
+    assert _parse_moment(text) == moment
+
+
+def test_blank_cells_spaces_and_short_rows_read_as_empty_and_codes_are_judged_on_each_row(
+    fj_officer,
+):
+    header = template_header()
+
+    def row(**cells) -> list[str]:
+        values = [cells.get(name, "") for name in header]
+        last = max(header.index(name) for name in cells)
+        return values[: last + 1]  # a short row, as spreadsheets save them
+
+    table = [
+        header,
+        row(
+            **{
+                "Case key": "K",
+                "Date and time": "14/03/2026 09:30",
+                "Country of origin": "Mexico",
+                "Commodity": "Cocaine",
+                "Quantity": "1 kg",
+            }
+        ),
+        # The case's second row: spaces where the case's values were given.
+        row(
+            **{
+                "Case key": "K",
+                "Date and time": "   ",
+                "Country of origin": " ",
+                "Commodity": "cocaine",
+                "Quantity": "2",
+                "Unit": "kg",
+            }
+        ),
+        row(**{"Date and time": "2026-01-20", "Commodity": "Unobtainium", "Quantity": "1 kg"}),
+        row(**{"Date and time": "2026-01-21", "Commodity": "Unobtainium", "Quantity": "2 kg"}),
+    ]
+    out = io.StringIO()
+    csv.writer(out).writerows(table)
+    checked = check(by=fj_officer, sheet=read(out.getvalue().encode()))
+    assert [(e.row, e.column_label) for e in checked.errors] == [(4, "Commodity"), (5, "Commodity")]
+    assert checked.errors[0].message == checked.errors[1].message
+    case = checked.seizures[0]
+    assert case.rows == [2, 3]
+    assert case.value_rows == {"occurred_at": 2, "origin_country": 2}
+    assert case.values["origin_country"] == "MX"
+    assert [item["commodity"] for item in case.items] == [code("commodity", "cocaine")] * 2
+    assert [item["quantity"] for item in case.items] == [Decimal(1), Decimal(2)]

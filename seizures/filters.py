@@ -10,6 +10,7 @@ import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.choices import BaseChoiceIterator
@@ -20,6 +21,8 @@ from drf_spectacular.utils import extend_schema_field
 from ncen.filters import DateInput, FetchedModelChoiceIterator, NcenFilterSet, RepeatableSelect
 from ncen.forms import CountryChoices
 from ncen.models import Office
+from ncen.querysets import is_active_user
+from ncen.statements import get_statement
 
 from .models import Code, CodeList, Seizure, code_label
 
@@ -51,8 +54,8 @@ class FormCodes:
 
     @cached_property
     def _visible(self) -> QuerySet:
-        # Made when first needed: a form that names no code and is not rendered (most API
-        # requests) never reads codes.
+        # Made when first needed: a form that is not rendered (every API request) never
+        # builds it; the codes a form names are read by _visible_codes.
         return Code.objects.visible_to(self._user)
 
     def _fields(self) -> dict[str, "FormCodeChoiceField"]:
@@ -66,7 +69,7 @@ class FormCodes:
         """The visible code whose id ``value`` is, if any."""
         if self._named is None:
             keys = {_code_key(self._form[name].data) for name in self._fields()} - {None}
-            self._named = self._visible.in_bulk(keys) if keys else {}
+            self._named = _visible_codes(self._user, keys) if keys else {}
         return self._named.get(_code_key(value))
 
     def choices(self, code_list: str) -> list[tuple[int, str]]:
@@ -82,6 +85,40 @@ class FormCodes:
             for pk, list_, label, label_fr in rows:
                 self._offered[list_].append((pk, code_label(label, label_fr, language)))
         return self._offered[code_list]
+
+
+def _visible_codes(user, keys: set[int]) -> dict[int, Code]:
+    """``Code.objects.visible_to(user).in_bulk(keys)``: the ORM's statement for these codes'
+    look-up, written once per process for each administration and number of codes, and
+    instances made as the ORM makes them (``from_db``). Building and compiling the query was
+    most of the look-up, which every request naming a code makes (bench/README.md)."""
+    if not is_active_user(user):
+        return {}  # visible_to(user) is empty: no query, as in_bulk on none()
+    sql, visible_params, fields = _visible_codes_statement(user, len(keys))
+    database = Code._default_manager.db
+    with connections[database].cursor() as cursor:
+        cursor.execute(sql, (*visible_params, *keys))
+        rows = cursor.fetchall()
+    return {code.pk: code for code in (Code.from_db(database, fields, row) for row in rows)}
+
+
+# An active user's visible codes depend on their administration alone (visible_to).
+_CODE_STATEMENTS: dict[tuple[int, int], tuple[str, tuple, list[str]]] = {}
+
+
+def _visible_codes_statement(user, count: int) -> tuple[str, tuple, list[str]]:
+    key = (user.administration_id, count)
+    statement = _CODE_STATEMENTS.get(key)
+    if statement is None:
+        placeholders = tuple(range(-count, 0))  # ids no code has, kept apart by IN
+        sql, params, fields = get_statement(
+            Code.objects.visible_to(user).filter(pk__in=placeholders)
+        )
+        visible_params = params[:-count]
+        if params[-count:] != placeholders or set(visible_params) & set(placeholders):
+            raise ValueError("The codes' look-up is not what this filter sends.")
+        statement = _CODE_STATEMENTS[key] = (sql, visible_params, fields)
+    return statement
 
 
 def _code_key(value) -> int | None:
@@ -140,6 +177,62 @@ class FormCodeChoiceField(forms.ModelChoiceField):
                 params={"value": value.pk if isinstance(value, Code) else value},
             )
         return code
+
+
+class OwnOfficeChoiceField(django_filters.fields.ModelChoiceField):
+    """An office of the user's administration, as the ModelChoiceField over them gives it
+    (the same value and errors), looked up by the statement of its ``get()`` written once per
+    process for each administration: building and compiling it was most of the look-up
+    (bench/README.md)."""
+
+    administration_id = None  # set on each form with the queryset (prepare_form)
+
+    def to_python(self, value):
+        if (
+            self.administration_id is None
+            or value in self.empty_values
+            or (self.null_label is not None and value == self.null_value)
+        ):
+            return super().to_python(value)
+        self.validate_no_null_characters(value)
+        if isinstance(value, Office):
+            value = value.pk
+        try:
+            office = self._get(Office._meta.pk.get_prep_value(value))
+        except (ValueError, TypeError):
+            office = None
+        if office is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return office
+
+    def _get(self, pk) -> Office | None:
+        sql, params, fields = self._statement()
+        database = Office._default_manager.db
+        with connections[database].cursor() as cursor:
+            cursor.execute(sql, (*params, pk))
+            row = cursor.fetchone()
+        return None if row is None else Office.from_db(database, fields, row)
+
+    def _statement(self) -> tuple[str, tuple, list[str]]:
+        statement = _OFFICE_STATEMENTS.get(self.administration_id)
+        if statement is None:
+            sql, params, fields = get_statement(self.queryset.filter(pk=-1))
+            if params[-1:] != (-1,) or -1 in params[:-1]:
+                raise ValueError("The office's look-up is not what this field sends.")
+            statement = _OFFICE_STATEMENTS[self.administration_id] = (sql, params[:-1], fields)
+        return statement
+
+
+# The statements of OwnOfficeChoiceField, by administration: its queryset is their offices.
+_OFFICE_STATEMENTS: dict[int, tuple[str, tuple, list[str]]] = {}
+
+
+class OwnOfficeFilter(django_filters.ModelChoiceFilter):
+    field_class = OwnOfficeChoiceField
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -203,7 +296,7 @@ class SeizureFilterSet(CodeListsFilterSet):
         label=_("From"), method="filter_from", widget=DateInput
     )
     occurred_to = django_filters.DateFilter(label=_("Until"), method="filter_to", widget=DateInput)
-    office = django_filters.ModelChoiceFilter(
+    office = OwnOfficeFilter(
         label=_("Office"), queryset=Office.objects.none(), empty_label=_("Any")
     )
     commodity = CodeFilter(CodeList.COMMODITY, label=_("Commodity"), method="filter_commodity")
@@ -261,6 +354,7 @@ class SeizureFilterSet(CodeListsFilterSet):
             form.fields["office"].queryset = Office.objects.filter(
                 administration_id=user.administration_id
             )
+            form.fields["office"].administration_id = user.administration_id
 
     def filter_text(self, queryset, name, value):
         words = _INNER_HYPHEN.sub(" ", value)

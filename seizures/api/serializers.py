@@ -17,7 +17,7 @@ from exchange.api.serializers import SharingDecisionInput
 from exchange.models import Destination
 from ncen.api.serializers import OfficeOutput, OwnOfficeField
 
-from ..models import Approval, Attachment, Code, CodeList, Item, Offence, Seizure, row_code_label
+from ..models import Approval, Attachment, Code, CodeList, Item, Offence, Seizure, code_label
 
 # --- Output ---------------------------------------------------------------------------------
 
@@ -179,6 +179,21 @@ def _moment_format():
     return formatted
 
 
+# The keys of a list row's code columns (``querysets.LIST_COLUMNS``, ``ITEM_COLUMNS``), made
+# once rather than for each code of each page.
+_ROW_CODE_KEYS = {
+    relation: tuple(f"{relation}__{column}" for column in ("id", "code", "label", "label_fr"))
+    for relation in (
+        "detection_method",
+        "transport_mode",
+        "concealment_method",
+        "commodity",
+        "commodity__parent",
+        "unit",
+    )
+}
+
+
 class SeizureListOutput(serializers.ModelSerializer):
     """A row of the list: what ``with_list_relations`` loads, so that no row costs a query."""
 
@@ -224,12 +239,18 @@ class SeizureListOutput(serializers.ModelSerializer):
         language = translation.get_language()
         moment = _moment_format()
         quantity, value = _decimal_formats()
+        # A page names a few dozen codes some 230 times: each one's label is chosen once.
+        labels: dict[int, str] = {}
 
         def code(row: dict, relation: str) -> dict | None:
-            label = row_code_label(row, relation, language)
-            if label is None:
+            id_key, code_key, label_key, label_fr_key = _ROW_CODE_KEYS[relation]
+            pk = row[id_key]
+            if pk is None:
                 return None
-            return {"id": row[f"{relation}__id"], "code": row[f"{relation}__code"], "label": label}
+            label = labels.get(pk)
+            if label is None:
+                label = labels[pk] = code_label(row[label_key], row[label_fr_key], language)
+            return {"id": pk, "code": row[code_key], "label": label}
 
         def item(row: dict) -> dict:
             estimated = row["estimated_value"]

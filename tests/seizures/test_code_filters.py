@@ -7,6 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from ncen.models import User
+from seizures import filters
 from seizures.filters import SeizureFilterSet
 from seizures.models import Code, Seizure
 
@@ -98,3 +100,52 @@ def test_codes_added_or_renamed_show_in_the_next_form(fj_officer, fiji):
     assert choices[added.pk] == "New_Drug"
     assert choices[cocaine.pk] == "Cocaine (all forms)"
     assert _filterset(fj_officer, {"commodity": str(added.pk)}).is_valid()
+
+
+def _fields(codes: dict[int, Code]) -> dict[int, dict]:
+    return {
+        pk: (vars(each) | {"_state": (each._state.db, each._state.adding)})
+        for pk, each in codes.items()
+    }
+
+
+def test_the_named_codes_are_the_orms_look_up_of_the_visible_codes(
+    fj_officer, fj_admin, ws_officer, fiji, samoa
+):
+    """The codes a form names are read by a statement written once for each administration
+    and number of codes: they are what ``visible_to(user).in_bulk(keys)`` gives, whichever
+    user made the statement first."""
+    retired = _own_code(fiji, "commodity", "old_pills", is_retired=True)
+    samoan = _own_code(samoa, "commodity", "kava")
+    cocaine = code("commodity", "cocaine")
+    dog = code("detection_method", "detector_dog")
+    inactive = User.objects.get(pk=fj_admin.pk)
+    inactive.is_active = False
+    key_sets = [
+        {cocaine.pk},
+        {samoan.pk},
+        {retired.pk, samoan.pk},
+        {cocaine.pk, dog.pk, 10**30},
+        {retired.pk, samoan.pk, cocaine.pk, dog.pk},
+        {0, -1},
+    ]
+    for user in (ws_officer, fj_officer, fj_admin, ws_officer, inactive):
+        for keys in key_sets:
+            with CaptureQueriesContext(connection) as captured:
+                named = filters._visible_codes(user, keys)
+            expected = Code.objects.visible_to(user).in_bulk(keys)
+            assert _fields(named) == _fields(expected), (user, keys)
+            assert len(captured) == (1 if user.is_active else 0)
+    assert samoan.pk in filters._visible_codes(ws_officer, {samoan.pk, retired.pk})
+    assert samoan.pk not in filters._visible_codes(fj_officer, {samoan.pk, retired.pk})
+
+
+def test_each_request_reads_codes_renamed_since(fj_officer, fiji):
+    own = _own_code(fiji, "commodity", "pills")
+    assert _filterset(fj_officer, {"commodity": str(own.pk)}).is_valid()
+    Code.objects.filter(pk=own.pk).update(label="Tablets", list="unit")
+    assert not _filterset(fj_officer, {"commodity": str(own.pk)}).is_valid()
+    Code.objects.filter(pk=own.pk).update(list="commodity")
+    filterset = _filterset(fj_officer, {"commodity": str(own.pk)})
+    assert filterset.is_valid()
+    assert filterset.form.cleaned_data["commodity"].label == "Tablets"

@@ -25,8 +25,10 @@ def dashboard(request):
     if not context["invalid"]:
         context["bulletin_filters"] = [
             (name, value)
-            for name, value in request.GET.items()
-            if value and name in bulletin.FILTERS and name not in bulletin.PERIOD
+            for name, values in request.GET.lists()
+            if name in bulletin.FILTERS and name not in bulletin.PERIOD
+            for value in values
+            if value
         ]
         context["bulletin_period"] = _bulletin_period(filterset)
     return render(request, "analysis/dashboard.html", context)

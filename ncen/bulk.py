@@ -175,11 +175,13 @@ def _prepared_lists(field: Field, values: list, wrapper) -> list:
     try:
         if not all(type(value) is list for value in values):
             raise TypeError
-        distinct = {tuple(value): value for value in values}
+        # Keyed with each element's type, as _prepared keys a value: [1] and [True] differ.
+        keys = [tuple((type(item), item) for item in value) for value in values]
+        distinct = dict(zip(keys, values, strict=True))
     except TypeError:  # not lists, or lists of lists or dicts
         return [field.get_db_prep_save(value, wrapper) for value in values]
     prepared = {key: field.get_db_prep_save(value, wrapper) for key, value in distinct.items()}
-    return [prepared[tuple(value)] for value in values]
+    return [prepared[key] for key in keys]
 
 
 def _database_default(field):

@@ -3,10 +3,9 @@
 import functools
 
 from django.contrib.sessions.backends import db
-from django.db import connections, router
 from django.utils import timezone
 
-from .statements import get_statement
+from .statements import fetched, get_statement
 
 
 class SessionStore(db.SessionStore):
@@ -17,14 +16,11 @@ class SessionStore(db.SessionStore):
 
     def _get_session_from_db(self):
         sql, fields = _session_statement(self.model)
-        database = router.db_for_read(self.model)
-        with connections[database].cursor() as cursor:
-            cursor.execute(sql, [timezone.now(), self.session_key])
-            row = cursor.fetchone()
-        if row is None:
+        found = fetched(self.model, sql, [timezone.now(), self.session_key], fields)
+        if not found:
             self._session_key = None
             return None
-        return self.model.from_db(database, fields, row)
+        return found[0]
 
 
 @functools.cache

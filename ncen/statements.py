@@ -1,7 +1,8 @@
 """Statements the ORM writes once, for look-ups that every request makes: building and
 compiling a query costs more than sending it and reading its row (bench/README.md)."""
 
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import Model, QuerySet
 from django.db.models.query import MAX_GET_RESULTS
 
 
@@ -17,3 +18,12 @@ def get_statement(queryset: QuerySet) -> tuple[str, tuple, list[str]]:
     if compiler.get_converters(columns):
         raise ValueError("A column of this look-up is converted after it is read.")
     return sql, tuple(params), [column.target.attname for column in columns]
+
+
+def fetched(model: type[Model], sql: str, params, fields: list[str]) -> list[Model]:
+    """The instances of ``model`` a statement of get_statement's reads with ``params``,
+    made as the ORM makes them (``from_db``), from its database."""
+    database = model._default_manager.db
+    with connections[database].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [model.from_db(database, fields, row) for row in cursor.fetchall()]

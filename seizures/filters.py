@@ -10,7 +10,6 @@ import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ValidationError
-from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.choices import BaseChoiceIterator
@@ -22,7 +21,7 @@ from ncen.filters import DateInput, FetchedModelChoiceIterator, NcenFilterSet, R
 from ncen.forms import CountryChoices
 from ncen.models import Office
 from ncen.querysets import is_active_user
-from ncen.statements import get_statement
+from ncen.statements import fetched, get_statement
 
 from .models import Code, CodeList, Seizure, code_label
 
@@ -95,11 +94,7 @@ def _visible_codes(user, keys: set[int]) -> dict[int, Code]:
     if not is_active_user(user):
         return {}  # visible_to(user) is empty: no query, as in_bulk on none()
     sql, visible_params, fields = _visible_codes_statement(user, len(keys))
-    database = Code._default_manager.db
-    with connections[database].cursor() as cursor:
-        cursor.execute(sql, (*visible_params, *keys))
-        rows = cursor.fetchall()
-    return {code.pk: code for code in (Code.from_db(database, fields, row) for row in rows)}
+    return {code.pk: code for code in fetched(Code, sql, (*visible_params, *keys), fields)}
 
 
 # An active user's visible codes depend on their administration alone (visible_to).
@@ -211,11 +206,8 @@ class OwnOfficeChoiceField(django_filters.fields.ModelChoiceField):
 
     def _get(self, pk) -> Office | None:
         sql, params, fields = self._statement()
-        database = Office._default_manager.db
-        with connections[database].cursor() as cursor:
-            cursor.execute(sql, (*params, pk))
-            row = cursor.fetchone()
-        return None if row is None else Office.from_db(database, fields, row)
+        found = fetched(Office, sql, (*params, pk), fields)
+        return found[0] if found else None
 
     def _statement(self) -> tuple[str, tuple, list[str]]:
         statement = _OFFICE_STATEMENTS.get(self.administration_id)

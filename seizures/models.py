@@ -26,7 +26,13 @@ from exchange.payload import PayloadInputs
 from ncen.bulk import stored_value
 from ncen.models import Administration, Office
 
-from .querysets import AttachmentQuerySet, CodeQuerySet, OffenceQuerySet, SeizureQuerySet
+from .querysets import (
+    CODE_COLUMNS,
+    AttachmentQuerySet,
+    CodeQuerySet,
+    OffenceQuerySet,
+    SeizureQuerySet,
+)
 
 
 class CodeList(models.TextChoices):
@@ -107,12 +113,22 @@ def code_label(label: str, label_fr: str, language: str | None) -> str:
     return label
 
 
-def row_code_label(row: dict, relation: str, language: str | None) -> str | None:
-    """The label of a plain row's code ``relation`` (read as its ``__id``, ``__label`` and
-    ``__label_fr``), None when the row has none."""
-    if row[f"{relation}__id"] is None:
+def row_code_label(
+    row: dict, relation: str, language: str | None, labels: dict[int, str] | None = None
+) -> str | None:
+    """The label of a plain row's code ``relation`` (read as its CODE_COLUMNS), None when the
+    row has none. ``labels``: the labels already chosen, by code id, for rows that share
+    them (a page names a few dozen codes some 230 times)."""
+    id_key, _code_key, label_key, label_fr_key = CODE_COLUMNS[relation]
+    pk = row[id_key]
+    if pk is None:
         return None
-    return code_label(row[f"{relation}__label"], row[f"{relation}__label_fr"], language)
+    label = labels.get(pk) if labels is not None else None
+    if label is None:
+        label = code_label(row[label_key], row[label_fr_key], language)
+        if labels is not None:
+            labels[pk] = label
+    return label
 
 
 def _code_field(code_list: CodeList, verbose_name, **kwargs):

@@ -78,12 +78,22 @@ class SeizureQuerySet(models.QuerySet):
         return self.filter(status=Seizure.Status.SUBMITTED).order_by("submitted_at", "id")
 
 
-def _code_columns(*relations: str) -> tuple[str, ...]:
-    return tuple(
-        f"{relation}__{column}"
-        for relation in relations
-        for column in ("id", "code", "label", "label_fr")
+# The columns of a plain row's code, by relation: its id, code and labels (English, French).
+CODE_COLUMNS = {
+    relation: tuple(f"{relation}__{column}" for column in ("id", "code", "label", "label_fr"))
+    for relation in (
+        "detection_method",
+        "transport_mode",
+        "concealment_method",
+        "commodity",
+        "commodity__parent",
+        "unit",
     )
+}
+
+
+def _code_columns(*relations: str) -> tuple[str, ...]:
+    return tuple(column for relation in relations for column in CODE_COLUMNS[relation])
 
 
 LIST_COLUMNS = (

@@ -17,7 +17,17 @@ from exchange.api.serializers import SharingDecisionInput
 from exchange.models import Destination
 from ncen.api.serializers import OfficeOutput, OwnOfficeField
 
-from ..models import Approval, Attachment, Code, CodeList, Item, Offence, Seizure, code_label
+from ..models import (
+    Approval,
+    Attachment,
+    Code,
+    CodeList,
+    Item,
+    Offence,
+    Seizure,
+    row_code_label,
+)
+from ..querysets import CODE_COLUMNS
 
 # --- Output ---------------------------------------------------------------------------------
 
@@ -179,21 +189,6 @@ def _moment_format():
     return formatted
 
 
-# The keys of a list row's code columns (``querysets.LIST_COLUMNS``, ``ITEM_COLUMNS``), made
-# once rather than for each code of each page.
-_ROW_CODE_KEYS = {
-    relation: tuple(f"{relation}__{column}" for column in ("id", "code", "label", "label_fr"))
-    for relation in (
-        "detection_method",
-        "transport_mode",
-        "concealment_method",
-        "commodity",
-        "commodity__parent",
-        "unit",
-    )
-}
-
-
 class SeizureListOutput(serializers.ModelSerializer):
     """A row of the list: what ``with_list_relations`` loads, so that no row costs a query."""
 
@@ -243,14 +238,11 @@ class SeizureListOutput(serializers.ModelSerializer):
         labels: dict[int, str] = {}
 
         def code(row: dict, relation: str) -> dict | None:
-            id_key, code_key, label_key, label_fr_key = _ROW_CODE_KEYS[relation]
-            pk = row[id_key]
-            if pk is None:
-                return None
-            label = labels.get(pk)
+            label = row_code_label(row, relation, language, labels)
             if label is None:
-                label = labels[pk] = code_label(row[label_key], row[label_fr_key], language)
-            return {"id": pk, "code": row[code_key], "label": label}
+                return None
+            id_key, code_key, _label, _label_fr = CODE_COLUMNS[relation]
+            return {"id": row[id_key], "code": row[code_key], "label": label}
 
         def item(row: dict) -> dict:
             estimated = row["estimated_value"]

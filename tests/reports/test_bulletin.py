@@ -5,6 +5,7 @@ and bad parameters refused with the reason."""
 
 # ruff: noqa: S608 - the SQL below is the test's own, the values passed as parameters
 
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -520,6 +521,15 @@ def test_the_dashboard_offers_a_bulletin_of_its_filters(records, fj_officer):
     detail = client.get(response["Location"]).content.decode()
     assert "Periodic bulletin" in detail
     assert "Seizures from 2025-01-01 until 2025-06-30." in detail
+
+
+def test_the_dashboard_offers_a_bulletin_through_every_route_country_it_shows(records, fj_officer):
+    client = signed_in_client(fj_officer)
+    page = client.get("/analysis/", {"route_country": ["TO", "FJ"], **PERIOD}).content.decode()
+    hidden = re.findall(r'<input type="hidden" name="route_country" value="(\w+)">', page)
+    assert hidden == ["TO", "FJ"]
+    client.post("/reports/bulletin/", {"route_country": hidden, **PERIOD})
+    assert Report.objects.get().filters == {"route_country": ["TO", "FJ"], **PERIOD}
 
 
 def test_without_dates_the_dashboard_proposes_the_last_whole_month(fj_officer):

@@ -48,7 +48,7 @@ def copy_insert(
             setattr(instance, field.attname, _rounded(field, getattr(instance, field.attname)))
 
 
-def copy_insert_rows(model, rows: list[dict], *, table: str | None = None) -> list[dict]:
+def copy_insert_rows(model, rows: list[dict]) -> list[dict]:
     """copy_insert of rows given as plain values by field name rather than as instances,
     which cost more to make than their rows cost to write: a related row by its instance
     (saved by the time of the call) or its key; a field left out takes its default. Returns
@@ -60,7 +60,7 @@ def copy_insert_rows(model, rows: list[dict], *, table: str | None = None) -> li
     fields = _copied_fields(meta)
     keys = _next_keys(meta, len(rows))
     columns = [keys, *(_row_values(rows, field) for field in fields)]
-    _copy(meta, table, fields, columns)
+    _copy(meta, None, fields, columns)
     for index, field in enumerate(fields, start=1):
         if _rounds(field):
             columns[index] = [_rounded(field, value) for value in columns[index]]
@@ -129,10 +129,7 @@ def _instance_values(instances: list[Model], field: Field) -> list:
     else:
         values = [field.pre_save(instance, add=True) for instance in instances]
     if any(isinstance(value, DatabaseDefault) for value in values):
-        values = [
-            _database_default(field) if isinstance(value, DatabaseDefault) else value
-            for value in values
-        ]
+        values = _with_database_defaults(field, values)
         for instance, value in zip(instances, values, strict=True):
             setattr(instance, field.attname, value)
     return values
@@ -145,12 +142,15 @@ def _row_values(rows: list[dict], field: Field) -> list:
     if field.is_relation:
         target = field.target_field.attname
         values = [getattr(value, target) if isinstance(value, Model) else value for value in values]
-    if any(isinstance(value, DatabaseDefault) for value in values):
-        values = [
-            _database_default(field) if isinstance(value, DatabaseDefault) else value
-            for value in values
-        ]
-    return values
+    return _with_database_defaults(field, values)
+
+
+def _with_database_defaults(field: Field, values: list) -> list:
+    """``values`` with each left to the database's default given that default."""
+    if not any(isinstance(value, DatabaseDefault) for value in values):
+        return values
+    default = _database_default(field)
+    return [default if isinstance(value, DatabaseDefault) else value for value in values]
 
 
 def _prepared(field: Field, values: list) -> list:
@@ -162,24 +162,22 @@ def _prepared(field: Field, values: list) -> list:
     if all(value is first for value in values):  # one value in every row: most columns
         return [field.get_db_prep_save(first, wrapper)] * len(values)
     try:
-        distinct = {(type(value), value): value for value in values}
-    except TypeError:  # lists (an array column's), dicts
-        return _prepared_lists(field, values, wrapper)
-    prepared = {key: field.get_db_prep_save(value, wrapper) for key, value in distinct.items()}
-    return [prepared[type(value), value] for value in values]
-
-
-def _prepared_lists(field: Field, values: list, wrapper) -> list:
-    """_prepared of an array column, each distinct list once (routes and commodities repeat
-    too); anything else (a JSON column's dicts) is prepared each time."""
-    try:
-        if not all(type(value) is list for value in values):
-            raise TypeError
-        # Keyed with each element's type, as _prepared keys a value: [1] and [True] differ.
+        return _each_once(field, [(type(value), value) for value in values], values, wrapper)
+    except TypeError:  # lists (an array column's), dicts (a JSON column's)
+        pass
+    if all(type(value) is list for value in values):  # routes and commodities repeat too
+        # Keyed with each element's type, as a value is: [1] and [True] differ.
         keys = [tuple((type(item), item) for item in value) for value in values]
-        distinct = dict(zip(keys, values, strict=True))
-    except TypeError:  # not lists, or lists of lists or dicts
-        return [field.get_db_prep_save(value, wrapper) for value in values]
+        try:
+            return _each_once(field, keys, values, wrapper)
+        except TypeError:  # lists of lists or dicts
+            pass
+    return [field.get_db_prep_save(value, wrapper) for value in values]
+
+
+def _each_once(field: Field, keys: list, values: list, wrapper) -> list:
+    """Each of ``values`` prepared by ``field``, those of one key once."""
+    distinct = dict(zip(keys, values, strict=True))
     prepared = {key: field.get_db_prep_save(value, wrapper) for key, value in distinct.items()}
     return [prepared[key] for key in keys]
 

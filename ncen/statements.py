@@ -1,7 +1,7 @@
 """Statements the ORM writes once, for look-ups that every request makes: building and
 compiling a query costs more than sending it and reading its row (bench/README.md)."""
 
-from django.db import connections
+from django.db import connection, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import MAX_GET_RESULTS
 
@@ -27,3 +27,18 @@ def fetched(model: type[Model], sql: str, params, fields: list[str]) -> list[Mod
     with connections[database].cursor() as cursor:
         cursor.execute(sql, params)
         return [model.from_db(database, fields, row) for row in cursor.fetchall()]
+
+
+def key_of(model: type[Model], value) -> int | None:
+    """The primary key of ``model`` a submitted value (or an instance) names, as the ORM
+    reads it for a look-up; None where the ORM would find nothing without asking: not a
+    number, or beyond the key column's range."""
+    if isinstance(value, model):
+        value = value.pk
+    pk = model._meta.pk
+    try:
+        key = pk.get_prep_value(value)
+    except (TypeError, ValueError):
+        return None
+    low, high = connection.ops.integer_field_range(pk.get_internal_type())
+    return key if key is not None and low <= key <= high else None

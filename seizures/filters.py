@@ -21,7 +21,7 @@ from ncen.filters import DateInput, FetchedModelChoiceIterator, NcenFilterSet, R
 from ncen.forms import CountryChoices
 from ncen.models import Office
 from ncen.querysets import is_active_user
-from ncen.statements import fetched, get_statement
+from ncen.statements import fetched, get_statement, key_of
 
 from .models import Code, CodeList, Seizure, code_label
 
@@ -67,9 +67,9 @@ class FormCodes:
     def named(self, value) -> Code | None:
         """The visible code whose id ``value`` is, if any."""
         if self._named is None:
-            keys = {_code_key(self._form[name].data) for name in self._fields()} - {None}
+            keys = {key_of(Code, self._form[name].data) for name in self._fields()} - {None}
             self._named = _visible_codes(self._user, keys) if keys else {}
-        return self._named.get(_code_key(value))
+        return self._named.get(key_of(Code, value))
 
     def choices(self, code_list: str) -> list[tuple[int, str]]:
         """Every visible entry of ``code_list``, retired ones included, in the lists' order,
@@ -114,17 +114,6 @@ def _visible_codes_statement(user, count: int) -> tuple[str, tuple, list[str]]:
             raise ValueError("The codes' look-up is not what this filter sends.")
         statement = _CODE_STATEMENTS[key] = (sql, visible_params, fields)
     return statement
-
-
-def _code_key(value) -> int | None:
-    """The code id a submitted value names, read as the query of a ModelChoiceField reads it;
-    None where that query would have refused it."""
-    if isinstance(value, Code):
-        value = value.pk
-    try:
-        return Code._meta.pk.get_prep_value(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class CodeChoiceIterator(BaseChoiceIterator):
@@ -190,12 +179,8 @@ class OwnOfficeChoiceField(django_filters.fields.ModelChoiceField):
         ):
             return super().to_python(value)
         self.validate_no_null_characters(value)
-        if isinstance(value, Office):
-            value = value.pk
-        try:
-            office = self._get(Office._meta.pk.get_prep_value(value))
-        except (ValueError, TypeError):
-            office = None
+        pk = key_of(Office, value)
+        office = None if pk is None else self._get(pk)
         if office is None:
             raise ValidationError(
                 self.error_messages["invalid_choice"],

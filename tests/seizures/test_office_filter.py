@@ -41,14 +41,15 @@ def _as_model_choice_field_gives(user, value):
     )
     with CaptureQueriesContext(connection) as captured:
         try:
-            office = field.clean(value)
+            office, refused = field.clean(value), None
         except forms.ValidationError as error:
-            return {"office": [{"message": m, "code": "invalid_choice"} for m in error]}, 1
-    answer = (
-        (vars(office) | {"_state": (office._state.db, office._state.adding)})
-        if office is not None
-        else {}
-    )
+            office, refused = None, error
+    if refused is not None:
+        answer = {"office": [{"message": m, "code": "invalid_choice"} for m in refused]}
+    elif office is not None:
+        answer = vars(office) | {"_state": (office._state.db, office._state.adding)}
+    else:
+        answer = {}
     return answer, len(captured)
 
 

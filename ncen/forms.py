@@ -44,13 +44,13 @@ class CountryChoices(BaseChoiceIterator):
         yield from countries
 
 
-def country_field(label, **kwargs) -> forms.ChoiceField:
+def country_field(label) -> forms.ChoiceField:
     """A searchable choice of one country, or none."""
     return forms.ChoiceField(
         label=label,
         choices=CountryChoices(empty=_("—")),
         widget=forms.Select(attrs={"data-searchable": ""}),
-        **{"required": False, **kwargs},
+        required=False,
     )
 
 

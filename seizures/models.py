@@ -113,22 +113,13 @@ def code_label(label: str, label_fr: str, language: str | None) -> str:
     return label
 
 
-def row_code_label(
-    row: dict, relation: str, language: str | None, labels: dict[int, str] | None = None
-) -> str | None:
+def row_code_label(row: dict, relation: str, language: str | None) -> str | None:
     """The label of a plain row's code ``relation`` (read as its CODE_COLUMNS), None when the
-    row has none. ``labels``: the labels already chosen, by code id, for rows that share
-    them (a page names a few dozen codes some 230 times)."""
+    row has none."""
     id_key, _code_key, label_key, label_fr_key = CODE_COLUMNS[relation]
-    pk = row[id_key]
-    if pk is None:
+    if row[id_key] is None:
         return None
-    label = labels.get(pk) if labels is not None else None
-    if label is None:
-        label = code_label(row[label_key], row[label_fr_key], language)
-        if labels is not None:
-            labels[pk] = label
-    return label
+    return code_label(row[label_key], row[label_fr_key], language)
 
 
 def _code_field(code_list: CodeList, verbose_name, **kwargs):

@@ -234,11 +234,9 @@ class SeizureListOutput(serializers.ModelSerializer):
         language = translation.get_language()
         moment = _moment_format()
         quantity, value = _decimal_formats()
-        # A page names a few dozen codes some 230 times: each one's label is chosen once.
-        labels: dict[int, str] = {}
 
         def code(row: dict, relation: str) -> dict | None:
-            label = row_code_label(row, relation, language, labels)
+            label = row_code_label(row, relation, language)
             if label is None:
                 return None
             id_key, code_key, _label, _label_fr = CODE_COLUMNS[relation]

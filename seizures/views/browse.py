@@ -80,7 +80,6 @@ def _shown_rows(rows: list[dict], items: dict[int, list[dict]]) -> list[dict]:
     filters and tags, done once per value here. The values are text, not yet escaped:
     ``_row_html`` escapes every one it writes."""
     language = translation.get_language()
-    labels: dict[int, str] = {}  # each code's label chosen once a page (row_code_label)
     # One reverse() for the 50 links: the detail path of id 0, split around the id.
     link_start, _zero, link_end = reverse("seizures:detail", args=[0]).rpartition("0")
     statuses = {value: str(label) for value, label in Seizure.Status.choices}
@@ -103,19 +102,19 @@ def _shown_rows(rows: list[dict], items: dict[int, list[dict]]) -> list[dict]:
                 "office": row["office__name"],
                 "items": [
                     (
-                        row_code_label(item, "commodity", language, labels),
+                        row_code_label(item, "commodity", language),
                         quantity_html(
                             item["quantity"],
                             unit_code=item["unit__code"],
-                            unit_label=row_code_label(item, "unit", language, labels),
+                            unit_label=row_code_label(item, "unit", language),
                             currency=item["currency"],
                         ),
                     )
                     for item in items[row["id"]]
                 ],
                 "excerpt": _excerpt(row["narrative"], truncation, kept),
-                "detection_method": row_code_label(row, "detection_method", language, labels),
-                "transport_mode": row_code_label(row, "transport_mode", language, labels),
+                "detection_method": row_code_label(row, "detection_method", language),
+                "transport_mode": row_code_label(row, "transport_mode", language),
                 "route": route(
                     route_codes(
                         row["origin_country"],

@@ -149,7 +149,11 @@ class NcenFilterSet(django_filters.FilterSet):
                 self._form = form_class(self.data, prefix=self.form_prefix)
             else:
                 self._form = _form_of_named_fields(form_class, self.data, self.form_prefix)
+            self.prepare_form(self._form)
         return self._form
+
+    def prepare_form(self, form: forms.Form) -> None:
+        """Called once on the FilterSet's new form: a subclass narrows its choices there."""
 
     @property
     def invalid(self) -> bool:

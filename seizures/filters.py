@@ -242,12 +242,6 @@ class CodeListsFilterSet(NcenFilterSet):
             type(self)._form_class = form_class
         return form_class
 
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            self.prepare_form(super().form)
-        return self._form
-
     def prepare_form(self, form: forms.Form) -> None:
         """Narrows the choices of a new form to what the user may see."""
         codes = FormCodes(form, self.request_user)

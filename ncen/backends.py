@@ -37,11 +37,11 @@ def _user_with_administration(user_id) -> User | None:
 
 @functools.cache
 def _user_statement() -> tuple[str, list[str], list[str]]:
-    sql, params, columns = get_statement(
-        User._default_manager.select_related("administration").filter(pk=0)
+    sql, _fixed, columns = get_statement(
+        User._default_manager.select_related("administration").filter(pk=0), (0,)
     )
     user_fields = [field.attname for field in User._meta.concrete_fields]
     administration_fields = [field.attname for field in Administration._meta.concrete_fields]
-    if params != (0,) or columns != user_fields + administration_fields:
+    if columns != user_fields + administration_fields:
         raise ValueError("The user's look-up is not what this backend sends.")
     return sql, user_fields, administration_fields

@@ -28,8 +28,10 @@ def _session_statement(model) -> tuple[str, list[str]]:
     """What ``model.objects.get(session_key=key, expire_date__gt=now)`` sends, whose
     parameters are (now, key), and the fields of its columns."""
     now, key = timezone.now(), "key"
-    sql, params, columns = get_statement(model.objects.filter(session_key=key, expire_date__gt=now))
+    sql, _fixed, columns = get_statement(
+        model.objects.filter(session_key=key, expire_date__gt=now), (now, key)
+    )
     fields = [field.attname for field in model._meta.concrete_fields]
-    if params != (now, key) or columns != fields:
+    if columns != fields:
         raise ValueError("The session's look-up is not what this store sends.")
     return sql, fields

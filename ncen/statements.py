@@ -6,18 +6,24 @@ from django.db.models import Model, QuerySet
 from django.db.models.query import MAX_GET_RESULTS
 
 
-def get_statement(queryset: QuerySet) -> tuple[str, tuple, list[str]]:
-    """What ``queryset.get()`` sends, its parameters, and the attribute names of the fields
-    its columns read in their order, for a caller that sends it again with parameters of its
-    own and makes the instances with ``Model.from_db``, as the ORM does. Refuses a statement
-    whose columns the ORM would convert after reading them."""
+def get_statement(queryset: QuerySet, placeholders: tuple) -> tuple[str, tuple, list[str]]:
+    """What ``queryset.get()`` sends, for a caller that sends it again with parameters of its
+    own and makes the instances with ``Model.from_db``, as the ORM does: the SQL, the
+    parameters before ``placeholders`` (the values the queryset was filtered by, which the
+    caller replaces and must end the parameters, and appear nowhere else), and the
+    attribute names of the fields its columns read, in their order. Refuses a statement
+    whose parameters are not so, or whose columns the ORM would convert after reading them."""
     query = queryset.order_by()[:MAX_GET_RESULTS].query
     compiler = query.get_compiler(queryset.db)
     sql, params = compiler.as_sql()
     columns = [column for column, _sql, _alias in compiler.select]
     if compiler.get_converters(columns):
         raise ValueError("A column of this look-up is converted after it is read.")
-    return sql, tuple(params), [column.target.attname for column in columns]
+    split = len(params) - len(placeholders)
+    fixed, given = tuple(params[:split]), tuple(params[split:])
+    if given != placeholders or any(value in fixed for value in placeholders):
+        raise ValueError(f"This look-up's parameters are not what its caller sends: {params!r}")
+    return sql, fixed, [column.target.attname for column in columns]
 
 
 def fetched(model: type[Model], sql: str, params, fields: list[str]) -> list[Model]:

@@ -106,13 +106,9 @@ def _visible_codes_statement(user, count: int) -> tuple[str, tuple, list[str]]:
     statement = _CODE_STATEMENTS.get(key)
     if statement is None:
         placeholders = tuple(range(-count, 0))  # ids no code has, kept apart by IN
-        sql, params, fields = get_statement(
-            Code.objects.visible_to(user).filter(pk__in=placeholders)
+        statement = _CODE_STATEMENTS[key] = get_statement(
+            Code.objects.visible_to(user).filter(pk__in=placeholders), placeholders
         )
-        visible_params = params[:-count]
-        if params[-count:] != placeholders or set(visible_params) & set(placeholders):
-            raise ValueError("The codes' look-up is not what this filter sends.")
-        statement = _CODE_STATEMENTS[key] = (sql, visible_params, fields)
     return statement
 
 
@@ -197,10 +193,9 @@ class OwnOfficeChoiceField(django_filters.fields.ModelChoiceField):
     def _statement(self) -> tuple[str, tuple, list[str]]:
         statement = _OFFICE_STATEMENTS.get(self.administration_id)
         if statement is None:
-            sql, params, fields = get_statement(self.queryset.filter(pk=-1))
-            if params[-1:] != (-1,) or -1 in params[:-1]:
-                raise ValueError("The office's look-up is not what this field sends.")
-            statement = _OFFICE_STATEMENTS[self.administration_id] = (sql, params[:-1], fields)
+            statement = _OFFICE_STATEMENTS[self.administration_id] = get_statement(
+                self.queryset.filter(pk=-1), (-1,)
+            )
         return statement
 
 

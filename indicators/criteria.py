@@ -13,7 +13,7 @@ from django_countries import countries
 
 from ncen.filters import repeatable
 from ncen.models import Office
-from seizures.filters import CodeFilter, SeizureFilterSet
+from seizures.filters import CodeFilter, SeizureFilterSet, kept_value
 from seizures.models import Code, Seizure
 
 # Parameters of the search that say how to show the list or which import it came from,
@@ -38,13 +38,14 @@ def criteria_clean(criteria, *, user) -> dict:
             continue
         if name not in CRITERIA:
             errors.append(_("%(name)s: not a filter of seizures.") % {"name": name})
-        elif not _one_or_many(name, value):
-            errors.append(_("%(name)s: give one value.") % {"name": name})
-        elif isinstance(value, list):
-            if given := [str(one).strip() for one in value if str(one).strip()]:
-                values[name] = given if len(given) > 1 else given[0]
         else:
-            values[name] = str(value).strip()
+            try:
+                kept = kept_value(name, value)
+            except ValueError:
+                errors.append(_("%(name)s: give one value.") % {"name": name})
+            else:
+                if kept is not None:
+                    values[name] = kept
     filterset = _filterset(values, user=user, queryset=Seizure.objects.none())
     if values and not filterset.is_valid():
         for name, messages in filterset.form.errors.items():
@@ -74,15 +75,6 @@ def criteria_from_query(query, *, prefix: str = "") -> dict:
         elif values:
             criteria[name] = values[-1]
     return criteria
-
-
-def _one_or_many(name: str, value) -> bool:
-    """Whether ``value`` is one value, or several of a filter that repeats (route country)."""
-    if isinstance(value, list):
-        return repeatable(SeizureFilterSet.base_filters[name]) and all(
-            isinstance(one, str | int) and not isinstance(one, bool) for one in value
-        )
-    return not isinstance(value, dict | bool)
 
 
 def matching(indicators: Iterable, *, seizure: Seizure, user) -> list:

@@ -28,8 +28,7 @@ from django_countries import countries
 from analysis import stats
 from analysis.figures import Figures, period_label, periods
 from exchange.models import HandlingCode
-from ncen.filters import repeatable
-from seizures.filters import SeizureFilterSet
+from seizures.filters import SeizureFilterSet, kept_value
 from seizures.models import Code, CodeList, Seizure
 from seizures.selectors import seizure_list
 
@@ -52,18 +51,19 @@ def clean_filters(*, user, data: Mapping) -> dict[str, str | list[str]]:
     errors: dict[str, list[str]] = {}
     values: dict[str, str | list[str]] = {}
     for name, given in data.items():
-        given = given if isinstance(given, list | tuple) else [given]
         if name not in FILTERS:
             errors[name] = [
                 _("Not a filter of seizures. Allowed: %(allowed)s.")
                 % {"allowed": ", ".join(FILTERS)}
             ]
-        elif (len(given) != 1 and not repeatable(SeizureFilterSet.base_filters[name])) or any(
-            isinstance(one, list | tuple | dict) for one in given
-        ):
+            continue
+        try:
+            kept = kept_value(name, given)
+        except ValueError:
             errors[name] = [_("Give one value.")]
-        elif kept := [str(one).strip() for one in given if one is not None and str(one).strip()]:
-            values[name] = kept if len(kept) > 1 else kept[0]
+        else:
+            if kept is not None:
+                values[name] = kept
     for name in PERIOD:
         if name not in values and name not in errors:
             errors[name] = [_("Give the first and the last day of the bulletin's period.")]

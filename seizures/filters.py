@@ -17,7 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from ncen.filters import DateInput, FetchedModelChoiceIterator, NcenFilterSet, RepeatableSelect
+from ncen.filters import (
+    DateInput,
+    FetchedModelChoiceIterator,
+    NcenFilterSet,
+    RepeatableSelect,
+    repeatable,
+)
 from ncen.forms import CountryChoices
 from ncen.models import Office
 from ncen.querysets import is_active_user
@@ -347,3 +353,19 @@ class SeizureFilterSet(CodeListsFilterSet):
     def filter_route_country(self, queryset, name, value: list[str]):
         # Repeated, every country given must be on the route.
         return queryset.filter(route_countries__contains=value)
+
+
+def kept_value(name: str, given) -> str | list[str] | None:
+    """The value of the seizure filter ``name`` as an indicator's criteria and a bulletin's
+    filters keep it: its text, or, for a filter that repeats (route country) given several
+    times, their texts; None when blank. ValueError when given several times for a filter
+    that does not repeat, or as anything but texts and numbers."""
+    values = given if isinstance(given, list | tuple) else [given]
+    if any(
+        one is not None and (type(one) is not str and type(one) is not int) for one in values
+    ) or (len(values) > 1 and not repeatable(SeizureFilterSet.base_filters[name])):
+        raise ValueError(name)
+    kept = [str(one).strip() for one in values if one is not None and str(one).strip()]
+    if not kept:
+        return None
+    return kept if len(kept) > 1 else kept[0]

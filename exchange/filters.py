@@ -9,8 +9,7 @@ import django_filters
 from django.contrib.postgres.search import SearchQuery
 from django.utils.translation import gettext_lazy as _
 
-from ncen.filters import DateInput, NcenFilterSet, RepeatableSelect
-from ncen.forms import CountryChoices
+from ncen.filters import DateInput, NcenFilterSet, country_filter, route_country_filter
 from seizures.filters import start_of
 from seizures.models import Code, CodeList
 
@@ -45,18 +44,9 @@ class SharedRecordFilterSet(NcenFilterSet):
         method="filter_commodity",
         empty_label=_("Any"),
     )
-    route_country = django_filters.MultipleChoiceFilter(
-        label=_("Route country"),
-        choices=CountryChoices(empty=_("Any")),
-        method="filter_route_country",
-        widget=RepeatableSelect,
-    )
-    origin_country = django_filters.ChoiceFilter(
-        label=_("Country of origin"), choices=CountryChoices(), empty_label=_("Any")
-    )
-    destination_country = django_filters.ChoiceFilter(
-        label=_("Country of destination"), choices=CountryChoices(), empty_label=_("Any")
-    )
+    route_country = route_country_filter()
+    origin_country = country_filter(_("Country of origin"))
+    destination_country = country_filter(_("Country of destination"))
     transport_mode = django_filters.ChoiceFilter(
         label=_("Transport"), choices=_shipped_codes(CodeList.TRANSPORT_MODE), empty_label=_("Any")
     )
@@ -110,10 +100,6 @@ class SharedRecordFilterSet(NcenFilterSet):
     def filter_commodity(self, queryset, name, value: str):
         # A record's commodities include their groups, so either level matches.
         return queryset.filter(commodity_codes__contains=[value])
-
-    def filter_route_country(self, queryset, name, value: list[str]):
-        # Repeated, every country given must be on the route.
-        return queryset.filter(route_countries__contains=value)
 
 
 class RegionalRecordFilterSet(SharedRecordFilterSet):

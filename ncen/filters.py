@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.filters import FilterMethod
 
 from .audit import Action
+from .forms import CountryChoices
 from .models import AuditEntry, Office, Role, User
 from .renderers import Select
 
@@ -45,6 +46,26 @@ class RepeatableSelect(Select):
                 own["id"] = f"{own['id']}_{n}"
             selects.append(super().render(name, [one], own, renderer))
         return mark_safe("".join(selects))  # noqa: S308 - each select escaped by Select
+
+
+def route_country_filter() -> django_filters.MultipleChoiceFilter:
+    """Route countries, in any position; repeated, every one given must be on the route
+    (the records' ``route_countries``)."""
+    return django_filters.MultipleChoiceFilter(
+        label=_("Route country"),
+        choices=CountryChoices(empty=_("Any")),
+        method=_on_route,
+        widget=RepeatableSelect,
+    )
+
+
+def _on_route(queryset, name, value: list[str]):
+    return queryset.filter(route_countries__contains=value)
+
+
+def country_filter(label) -> django_filters.ChoiceFilter:
+    """One country, or any."""
+    return django_filters.ChoiceFilter(label=label, choices=CountryChoices(), empty_label=_("Any"))
 
 
 def repeatable(filter_: django_filters.Filter) -> bool:

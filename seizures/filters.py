@@ -21,10 +21,10 @@ from ncen.filters import (
     DateInput,
     FetchedModelChoiceIterator,
     NcenFilterSet,
-    RepeatableSelect,
+    country_filter,
     repeatable,
+    route_country_filter,
 )
-from ncen.forms import CountryChoices
 from ncen.models import Office
 from ncen.querysets import is_active_user
 from ncen.statements import fetched, get_statement, key_of
@@ -275,18 +275,9 @@ class SeizureFilterSet(CodeListsFilterSet):
     detection_method = CodeFilter(CodeList.DETECTION_METHOD, label=_("Detection"))
     concealment_method = CodeFilter(CodeList.CONCEALMENT_METHOD, label=_("Concealment"))
     transport_mode = CodeFilter(CodeList.TRANSPORT_MODE, label=_("Transport"))
-    route_country = django_filters.MultipleChoiceFilter(
-        label=_("Route country"),
-        choices=CountryChoices(empty=_("Any")),
-        method="filter_route_country",
-        widget=RepeatableSelect,
-    )
-    origin_country = django_filters.ChoiceFilter(
-        label=_("Country of origin"), choices=CountryChoices(), empty_label=_("Any")
-    )
-    destination_country = django_filters.ChoiceFilter(
-        label=_("Country of destination"), choices=CountryChoices(), empty_label=_("Any")
-    )
+    route_country = route_country_filter()
+    origin_country = country_filter(_("Country of origin"))
+    destination_country = country_filter(_("Country of destination"))
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Seizure.Status.choices, empty_label=_("Any")
     )
@@ -349,10 +340,6 @@ class SeizureFilterSet(CodeListsFilterSet):
     def filter_commodity(self, queryset, name, value):
         # Items of a sub-commodity carry their group too, so either level matches.
         return queryset.filter(commodity_ids__contains=[value.pk])
-
-    def filter_route_country(self, queryset, name, value: list[str]):
-        # Repeated, every country given must be on the route.
-        return queryset.filter(route_countries__contains=value)
 
 
 def kept_value(name: str, given) -> str | list[str] | None:

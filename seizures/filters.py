@@ -172,6 +172,7 @@ class OwnOfficeChoiceField(django_filters.fields.ModelChoiceField):
     (bench/README.md)."""
 
     administration_id = None  # set on each form with the queryset (prepare_form)
+    iterator = FetchedModelChoiceIterator
 
     def to_python(self, value):
         if (
@@ -312,8 +313,6 @@ class SeizureFilterSet(CodeListsFilterSet):
         super().prepare_form(form)
         user = self.request_user
         if "office" in form.fields and user is not None and user.is_authenticated:
-            # The iterator first: setting the queryset gives the widget its choices.
-            form.fields["office"].iterator = FetchedModelChoiceIterator
             form.fields["office"].queryset = Office.objects.filter(
                 administration_id=user.administration_id
             )

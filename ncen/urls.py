@@ -35,6 +35,7 @@ app_urls = (
 )
 
 urlpatterns = [
+    path("api/v1/", include("ncen.api.urls")),
     path("", include(app_urls)),
     path("", include("seizures.urls")),
     path("", include("exchange.urls")),
@@ -48,7 +49,6 @@ urlpatterns = [
     # Platform superusers sign in through the same page, lockout and second factor.
     path("admin/login/", RedirectView.as_view(url=reverse_lazy("ncen:login"), query_string=True)),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("ncen.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

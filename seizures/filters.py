@@ -171,7 +171,7 @@ class OwnOfficeChoiceField(django_filters.fields.ModelChoiceField):
     process for each administration: building and compiling it was most of the look-up
     (bench/README.md)."""
 
-    administration_id = None  # set on each form with the queryset (prepare_form)
+    administration_id = None  # set on each form (prepare_form)
     iterator = FetchedModelChoiceIterator
 
     def to_python(self, value):
@@ -197,11 +197,14 @@ class OwnOfficeChoiceField(django_filters.fields.ModelChoiceField):
         found = fetched(Office, sql, (*params, pk), fields)
         return found[0] if found else None
 
+    def own_offices(self) -> QuerySet[Office]:
+        return Office.objects.filter(administration_id=self.administration_id)
+
     def _statement(self) -> tuple[str, tuple, list[str]]:
         statement = _OFFICE_STATEMENTS.get(self.administration_id)
         if statement is None:
             statement = _OFFICE_STATEMENTS[self.administration_id] = get_statement(
-                self.queryset.filter(pk=-1), (-1,)
+                self.own_offices().filter(pk=-1), (-1,)
             )
         return statement
 
@@ -313,10 +316,12 @@ class SeizureFilterSet(CodeListsFilterSet):
         super().prepare_form(form)
         user = self.request_user
         if "office" in form.fields and user is not None and user.is_authenticated:
-            form.fields["office"].queryset = Office.objects.filter(
-                administration_id=user.administration_id
-            )
-            form.fields["office"].administration_id = user.administration_id
+            field = form.fields["office"]
+            field.administration_id = user.administration_id
+            if self.form_shown:
+                # The options offered; a form only validated looks its value up by the field's
+                # statement, and keeps the declared none().
+                field.queryset = field.own_offices()
 
     def filter_text(self, queryset, name, value):
         words = _INNER_HYPHEN.sub(" ", value)

@@ -7,7 +7,7 @@ For every case and run, with varied parameters:
   2. the timed request through Django's test Client, signed in as an officer (app; cpu is
      the process's CPU time for it, steadier than the wall clock on a shared machine),
   3. the captured statements that read seizures, sent as they are through psycopg (raw).
-app/raw compares the medians. "count" is the paginator's COUNT(*) alone, raw.
+app/raw compares the medians, app-raw subtracts them. "count" is the paginator's COUNT(*) alone, raw.
 --explain prints EXPLAIN (ANALYZE, BUFFERS) of the slowest run's statements of each case.
 """
 
@@ -46,6 +46,12 @@ def cases(params: Parameters):
             params.detection_transport,
         ),
         "api list ?office": ("api", "/api/v1/seizures/", params.office),
+        # The same request answering an empty page: what the app costs besides its rows.
+        "api list ?office, none match": (
+            "api",
+            "/api/v1/seizures/",
+            lambda: {**params.office(), "occurred_to": "1999-12-31"},
+        ),
         "api feed ?commodity&occurred_from": (
             "api",
             "/api/v1/seizures/feed/",
@@ -136,6 +142,7 @@ def main():
                 ms(raw50),
                 ms(raw95),
                 f"{app50 / raw50:.2f}" if raw50 else "-",
+                ms(app50 - raw50),
                 count,
             )
         )
@@ -156,11 +163,15 @@ def main():
                 "raw p50",
                 "raw p95",
                 "app/raw",
+                "app-raw p50",
                 "count p50/p95",
             ),
         )
     )
-    print("(milliseconds; raw = the request's statements on seizures, through psycopg)")
+    print(
+        "(milliseconds; raw = the request's statements on seizures, through psycopg; "
+        "app-raw = the time the app adds to them)"
+    )
     print(f"load average at the end: {os.getloadavg()[0]:.2f}")
     for name, (elapsed, url, statements) in explains:
         print(f"\n=== {name}: slowest run {elapsed:.1f} ms: {url}")

@@ -87,6 +87,16 @@ class FetchedModelChoiceIterator(django_filters.fields.ModelChoiceIterator):
             yield self.choice(obj)
 
 
+class FetchedModelChoiceField(django_filters.fields.ModelChoiceField):
+    """django-filter's model choice field, its options read in one fetch."""
+
+    iterator = FetchedModelChoiceIterator
+
+
+class FetchedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = FetchedModelChoiceField
+
+
 def _own_copy(filter_: django_filters.Filter) -> django_filters.Filter:
     """A class's filter for one FilterSet: what the FilterSet or django-filter set on it is
     its own (the parent, the model, the queryset offered, written into ``extra``, and the
@@ -200,7 +210,7 @@ class NcenFilterSet(django_filters.FilterSet):
 class UserFilterSet(NcenFilterSet):
     q = django_filters.CharFilter(label=_("Name or username"), method="filter_text")
     role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices, empty_label=_("Any"))
-    office = django_filters.ModelChoiceFilter(
+    office = FetchedModelChoiceFilter(
         label=_("Office"), queryset=Office.objects.none(), empty_label=_("Any")
     )
     is_active = django_filters.BooleanFilter(

@@ -19,7 +19,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from ncen.filters import (
     DateInput,
-    FetchedModelChoiceIterator,
+    FetchedModelChoiceField,
     NcenFilterSet,
     country_filter,
     repeatable,
@@ -165,14 +165,13 @@ class FormCodeChoiceField(forms.ModelChoiceField):
         return code
 
 
-class OwnOfficeChoiceField(django_filters.fields.ModelChoiceField):
+class OwnOfficeChoiceField(FetchedModelChoiceField):
     """An office of the user's administration, as the ModelChoiceField over them gives it
     (the same value and errors), looked up by the statement of its ``get()`` written once per
     process for each administration: building and compiling it was most of the look-up
     (bench/README.md)."""
 
     administration_id = None  # set on each form (prepare_form)
-    iterator = FetchedModelChoiceIterator
 
     def to_python(self, value):
         if (

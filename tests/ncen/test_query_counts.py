@@ -62,3 +62,15 @@ def test_list_endpoints_are_pinned(fj_admin, path, pinned, add):
     assert _queries(client, path) == pinned
     add(target, 30)
     assert _queries(client, path) == pinned
+
+
+def test_the_users_page_reads_nothing_through_a_server_side_cursor(fj_admin):
+    """The office filter's options are fetched with their query: through a cursor
+    (QuerySet.iterator()), declaring, fetching and closing it were three round trips."""
+    _add_users(fj_admin.administration, 3)
+    with CaptureQueriesContext(connection) as captured:
+        html = signed_in_client(fj_admin).get("/users/").content.decode()
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert not [sql for sql in statements if sql.startswith("DECLARE")]
+    assert [sql for sql in statements if 'FROM "ncen_office"' in sql]
+    assert f">{fj_admin.office.name}</option>" in html

@@ -60,7 +60,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ncen.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "ncen.middleware.AdministrationContextMiddleware",
     "ncen.middleware.SecondFactorRequiredMiddleware",

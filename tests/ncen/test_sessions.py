@@ -130,3 +130,31 @@ def test_deleting_a_user_deletes_their_sessions(fiji):
     User.objects.filter(pk=user.pk).delete()
     assert list(Session.objects.values_list("session_key", flat=True)) == keys[:1]
 
+
+def test_the_sessions_data_decides_who_is_signed_in_not_its_column(fj_officer, fj_supervisor):
+    """A column naming another user than the session's data (a row changed behind the app's
+    back, or written before the column existed) is not trusted: the user the data names is
+    read by their own look-up and checked as always."""
+    client = signed_in_client(fj_officer)
+    key = client.cookies["sessionid"].value
+
+    def me() -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/api/v1/me/")
+        assert response.status_code == 200
+        assert response.json()["username"] == fj_officer.username
+        return [query["sql"] for query in captured]
+
+    trusted = me()
+    for column in (fj_supervisor.pk, None, fj_officer.pk + 1000):
+        Session.objects.filter(session_key=key).update(user=column)
+        statements = me()
+        # The session, then the user the data names, then what the view reads.
+        assert len(statements) == len(trusted) + 1
+        assert statements[1].startswith('SELECT "ncen_user"."id"')
+        assert f'WHERE "ncen_user"."id" = {fj_officer.pk} ' in statements[1]
+    # The column names the session's user again once the session is saved.
+    store = SessionStore(key)
+    store["touched"] = True
+    store.save()
+    assert Session.objects.get(session_key=key).user_id == fj_officer.pk

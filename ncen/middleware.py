@@ -4,11 +4,13 @@ import zoneinfo
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import middleware as auth_middleware
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 
-from . import context
+from . import backends, context
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -47,6 +49,22 @@ class RequestIdMiddleware:
             context.ip_address.reset(ip_token)
         response["X-Request-ID"] = request.id
         return response
+
+
+class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
+    """Django's, whose ``request.user`` is read by Django's ``get_user`` while the backend is
+    offered the user the session's look-up read with it (ncen.sessions), saving a statement
+    on every signed-in request. Django still checks that user against the session's data
+    and hash, and ends the session if they do not match."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _session_user(request))
+
+
+def _session_user(request):
+    with backends.offered(request.session.loaded_user):
+        return auth_middleware.get_user(request)
 
 
 class AdministrationContextMiddleware:

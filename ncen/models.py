@@ -3,6 +3,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -170,6 +171,31 @@ class User(AbstractUser):
     @property
     def is_supervisor(self) -> bool:
         return self.role == Role.SUPERVISOR
+
+
+class Session(AbstractBaseSession):
+    """A browser session, as Django keeps it, with the user it is signed in as: the session
+    store reads the user and their administration in the session's own look-up
+    (ncen.sessions). The session's data stays what authentication trusts; the column is
+    written from it each time the session is saved, and is empty for anonymous sessions."""
+
+    # Without a constraint in the database: a session whose user was deleted while it was
+    # being signed in must still save (Django's store retries a session it failed to create
+    # forever), and the column is never trusted anyway. Deleting a user deletes its sessions.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore
 
 
 class AuditEntry(models.Model):

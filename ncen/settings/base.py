@@ -60,7 +60,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ncen.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "ncen.middleware.AdministrationContextMiddleware",
     "ncen.middleware.SecondFactorRequiredMiddleware",
@@ -126,7 +126,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 72  # an invitation link is valid for three days
-# Django's database sessions, read by a statement written once (ncen/sessions.py).
+# Django's database sessions, kept in ncen.models.Session with the signed-in user and read
+# with that user by one statement written once (ncen/sessions.py). django.contrib.sessions
+# stays installed for its clearsessions command, which clears ours.
 SESSION_ENGINE = "ncen.sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

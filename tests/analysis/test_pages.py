@@ -72,12 +72,12 @@ def _add(officer, count: int) -> None:
         )
 
 
-# Session, user, the navigation's unread notifications, the form's offices and its four
-# code lists (one query); then the codes of the split, one query per figure and the
+# Session with its user, the navigation's unread notifications, the form's offices and its
+# four code lists (one query); then the codes of the split, one query per figure and the
 # detection labels.
 @pytest.mark.parametrize(
     ("query", "pinned"),
-    [("", 12), ("?split=office&period=week", 12), ("?commodity=COMMODITY", 13)],
+    [("", 11), ("?split=office&period=week", 11), ("?commodity=COMMODITY", 12)],
 )
 def test_the_page_is_pinned(fj_officer, query, pinned):
     client = signed_in_client(fj_officer)

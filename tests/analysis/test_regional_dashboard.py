@@ -377,9 +377,9 @@ def test_the_page_and_endpoints_read_a_fixed_number_of_queries(
 ):
     page_client, client = signed_in_client(analyst), api_client(analyst)
     pinned = {
-        # Session, user, notifications; the member filter's and the split's members; the
-        # filters' code lists; the five aggregates; the detection labels.
-        "page": 13,
+        # Session with its user, notifications; the member filter's and the split's members;
+        # the filters' code lists; the five aggregates; the detection labels.
+        "page": 12,
         # The token with its user; the filters' code lists and member (once: the figures
         # count over the FilterSet the strict backend validated); the aggregate; the labels.
         "over-time": 5,

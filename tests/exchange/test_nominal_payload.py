@@ -435,7 +435,7 @@ def test_approving_and_previewing_read_persons_in_one_query(
     # record, in one query, and the persons' documents in one more: 1 or 6 of each cost the
     # same (the approval's 24 include its outbox entries and asking whether any risk
     # indicator is active).
-    assert counts["few"] == counts["many"] == (14, 24)
+    assert counts["few"] == counts["many"] == (13, 24)
     assert len(Seizure.objects.get(pk=many.pk).last_approval.record["persons"]) == 6
 
 

@@ -140,7 +140,7 @@ def test_the_regional_records_page_lists_them_with_member_and_handling_code(
 ):
     client = signed_in_client(ws_officer)
     client.get("/seizures/regional/")  # warm the session
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get("/seizures/regional/")
     assert response.status_code == 200
     page = response.content.decode()
@@ -160,13 +160,13 @@ def test_the_page_query_count_does_not_grow_with_the_records(
     client = signed_in_client(ws_supervisor)
     client.get("/seizures/regional/")
     # The supervisor's navigation counts the review queue: one query more than an officer's.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert len(client.get("/seizures/regional/").context["page"]) == 2
     ws_pulling.as_fj()
     for _n in range(3):
         approved(fj_officer, fj_supervisor)
     deliver_then_pull(ws_pulling)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert len(client.get("/seizures/regional/").context["page"]) == 5
 
 

@@ -206,7 +206,7 @@ def test_the_person_page_query_count_does_not_grow_with_the_matches(
 
 
 # The person page as a supervisor: the regional records are one query of these.
-QUERIES = 18
+QUERIES = 17
 
 
 def test_the_migration_fills_the_column_of_stored_records(shared):

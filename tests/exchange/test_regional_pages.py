@@ -27,7 +27,7 @@ def test_an_analyst_searches_and_filters_the_regional_records(
 ):
     client = signed_in_client(analyst)
     client.get("/exchange/hub/records/")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get("/exchange/hub/records/")
     assert response.status_code == 200
     assert len(response.context["page"]) == 2

@@ -172,10 +172,10 @@ def _hits(user, count):
 @pytest.mark.parametrize(
     ("path", "pinned"),
     [
-        # Session, user, the capped count and the page, and the navigation's unread
+        # Session with its user, the capped count and the page, and the navigation's unread
         # notifications; the indicators' recipients, and the codes their criteria name.
-        ("/indicators/", 7),
-        ("/alerts/", 5),
+        ("/indicators/", 6),
+        ("/alerts/", 4),
     ],
 )
 def test_list_pages_run_a_fixed_number_of_queries(fj_officer, fj_supervisor, path, pinned):
@@ -199,7 +199,7 @@ def test_the_detail_page_runs_a_fixed_number_of_queries(fj_officer):
 
 
 # The indicator's page, pinned: the same with one hit or six.
-DETAIL_QUERIES = 9
+DETAIL_QUERIES = 8
 
 
 def test_alerts_are_marked_read_one_or_all(fj_officer):

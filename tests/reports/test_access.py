@@ -25,9 +25,9 @@ def test_the_seizure_page_offers_a_pdf_report_that_queues_a_worker(
     page = client.get(f"/seizures/{seizure.pk}/").content.decode()
     assert f'action="/seizures/{seizure.pk}/report/"' in page
     assert "PDF report" in page
-    # Session, user, the seizure (without its detail relations), the service's visibility
-    # check, and the run and report written in a savepoint.
-    with django_assert_num_queries(8):
+    # Session with its user, the seizure (without its detail relations), the service's
+    # visibility check, and the run and report written in a savepoint.
+    with django_assert_num_queries(7):
         response = client.post(f"/seizures/{seizure.pk}/report/")
     report = Report.objects.get()
     assert response.status_code == 302

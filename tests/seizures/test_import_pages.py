@@ -108,7 +108,7 @@ def _queries(client, path) -> int:
 
 
 def test_the_finished_import_page_is_pinned(fj_officer):
-    """Session, user, the run, the seizures and their items, whatever their number, and the
+    """Session with its user, the run, the seizures and their items, whatever their number, and the
     navigation's unread notifications."""
     client = signed_in_client(fj_officer)
     for count in (3, 30):
@@ -123,7 +123,7 @@ def test_the_finished_import_page_is_pinned(fj_officer):
         )
         page = client.get(f"/seizures/import/{run.pk}/").content.decode()
         assert page.count('href="/seizures/') >= count
-        assert _queries(client, f"/seizures/import/{run.pk}/") == 6
+        assert _queries(client, f"/seizures/import/{run.pk}/") == 5
 
 
 def _cases(count: int) -> list[dict]:

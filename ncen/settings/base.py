@@ -275,6 +275,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ncen.tasks.deactivate_unused_accounts",
         "schedule": crontab(hour=2, minute=15),
     },
+    "clear-expired-sessions": {
+        "task": "ncen.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "find-duplicates": {
         "task": "persons.tasks.find_duplicates",
         "schedule": crontab(hour=3, minute=0),

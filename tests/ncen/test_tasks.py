@@ -1,14 +1,18 @@
 """Background work with a real Celery worker on the real Redis."""
 
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
-from ncen.models import TaskRun
+from ncen.models import Session, TaskRun
 from ncen.tasking import enqueue
-from ncen.tasks import deactivate_unused_accounts
+from ncen.tasks import clear_expired_sessions, deactivate_unused_accounts
 
 from ..celery_worker import finished, own_queue, running_worker
+from ..conftest import signed_in_client
 
 
 @pytest.fixture
@@ -48,3 +52,24 @@ def test_celery_is_configured_for_json_and_late_acks():
     assert app.conf.task_acks_late is True
     assert app.conf.broker_url == settings.CELERY_BROKER_URL
     assert "deactivate-unused-accounts" in app.conf.beat_schedule
+
+
+@pytest.mark.django_db(transaction=True)
+def test_expired_sessions_are_cleared_daily_on_a_real_worker(
+    worker, fj_admin, fj_officer, monkeypatch
+):
+    expired = signed_in_client(fj_officer).cookies["sessionid"].value
+    live = signed_in_client(fj_admin).cookies["sessionid"].value
+    Session.objects.filter(session_key=expired).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    send = clear_expired_sessions.apply_async
+    monkeypatch.setattr(
+        clear_expired_sessions, "apply_async", lambda **kwargs: send(queue=worker, **kwargs)
+    )
+    run = enqueue(clear_expired_sessions, requested_by=fj_admin)
+    finished(run)
+    assert run.status == TaskRun.Status.SUCCEEDED, run.message
+    assert run.result == {"deleted": 1}
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live]
+    assert "clear-expired-sessions" in settings.CELERY_BEAT_SCHEDULE

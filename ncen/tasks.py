@@ -9,26 +9,23 @@ from .celery import app
 from .models import Session
 from .tasking import TrackedTask
 
+# The daily housekeeping: tracked, and tried again while the database is unreachable.
+_DAILY = {
+    "base": TrackedTask,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": 60,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
 
-@app.task(
-    base=TrackedTask,
-    autoretry_for=(OperationalError,),
-    retry_backoff=60,
-    retry_jitter=True,
-    max_retries=5,
-)
+
+@app.task(**_DAILY)
 def deactivate_unused_accounts() -> dict:
     """Daily: warn owners of accounts nearing the inactivity limit, deactivate those past it."""
     return services.unused_accounts_deactivate(site_url=settings.NCEN_SITE_URL)
 
 
-@app.task(
-    base=TrackedTask,
-    autoretry_for=(OperationalError,),
-    retry_backoff=60,
-    retry_jitter=True,
-    max_retries=5,
-)
+@app.task(**_DAILY)
 def clear_expired_sessions() -> dict:
     """Daily: delete the sessions past their expiry, which sign nobody in any more
     (Django's clearsessions command, which nothing else runs)."""

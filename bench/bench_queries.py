@@ -7,7 +7,8 @@ For every case and run, with varied parameters:
   2. the timed request through Django's test Client, signed in as an officer (app; cpu is
      the process's CPU time for it, steadier than the wall clock on a shared machine),
   3. the captured statements that read seizures, sent as they are through psycopg (raw).
-app/raw compares the medians, app-raw subtracts them. "count" is the paginator's COUNT(*) alone, raw.
+app/raw compares the medians, app-raw subtracts them. "count" is the paginator's COUNT(*)
+alone, raw.
 --explain prints EXPLAIN (ANALYZE, BUFFERS) of the slowest run's statements of each case.
 """
 

@@ -2,11 +2,10 @@ from smtplib import SMTPException
 
 from django.conf import settings
 from django.db import OperationalError
-from django.utils import timezone
 
 from . import services
 from .celery import app
-from .models import Session
+from .sessions import SessionStore
 from .tasking import TrackedTask
 
 # The daily housekeeping: tracked, and tried again while the database is unreachable.
@@ -28,9 +27,8 @@ def deactivate_unused_accounts() -> dict:
 @app.task(**_DAILY)
 def clear_expired_sessions() -> dict:
     """Daily: delete the sessions past their expiry, which sign nobody in any more
-    (Django's clearsessions command, which nothing else runs)."""
-    deleted, _by_model = Session.objects.filter(expire_date__lt=timezone.now()).delete()
-    return {"deleted": deleted}
+    (what Django's clearsessions command does, which nothing else runs)."""
+    return {"deleted": SessionStore.clear_expired()}
 
 
 @app.task(

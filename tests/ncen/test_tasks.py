@@ -72,4 +72,7 @@ def test_expired_sessions_are_cleared_daily_on_a_real_worker(
     assert run.status == TaskRun.Status.SUCCEEDED, run.message
     assert run.result == {"deleted": 1}
     assert list(Session.objects.values_list("session_key", flat=True)) == [live]
-    assert "clear-expired-sessions" in settings.CELERY_BEAT_SCHEDULE
+    # Scheduled by the task's own name: a misspelt path would schedule nothing.
+    assert settings.CELERY_BEAT_SCHEDULE["clear-expired-sessions"]["task"] == (
+        clear_expired_sessions.name
+    )

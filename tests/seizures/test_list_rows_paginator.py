@@ -46,10 +46,11 @@ def _filtered(user, query):
 
 
 def _pages(paginator) -> str:
-    """Every page's rows and the count, as their repr: the values, their types and the
-    dates' time zones."""
+    """Every page's rows, the count and the number of pages, as their repr: the values,
+    their types and the dates' time zones."""
     pages = [(number, list(paginator.page(number))) for number in paginator.page_range]
-    return repr([*pages, ("count", paginator.count, paginator.count_is_exact)])
+    count = ("count", paginator.count, paginator.count_is_exact, paginator.num_pages)
+    return repr([*pages, count])
 
 
 @pytest.mark.parametrize(

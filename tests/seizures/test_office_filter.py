@@ -69,9 +69,7 @@ def test_the_office_is_what_the_model_choice_field_gave(
         for value in values:
             answer, queries = _cleaned(user, value, form_shown=form_shown)
             expected, expected_queries = _as_model_choice_field_gives(user, value)
-            assert answer == expected, (user, value)
-            if value.strip("-0123456789") == "" and value:
-                assert queries == expected_queries, (user, value)
+            assert (answer, queries) == (expected, expected_queries), (user, value)
     assert _cleaned(fj_officer, str(suva.pk), form_shown=form_shown)[0]["name"] == suva.name
     assert "office" in _cleaned(fj_officer, str(apia.pk), form_shown=form_shown)[0]
     assert fj_officer.administration_id in filters._OFFICE_STATEMENTS

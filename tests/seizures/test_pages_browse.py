@@ -36,10 +36,28 @@ def _cigarettes():
     ]
 
 
+def _fijian_dollars():
+    return [
+        {
+            "commodity": code("commodity", "undeclared_currency"),
+            "quantity": Decimal("5000"),
+            "unit": code("unit", "currency"),
+            "currency": "FJD",
+        }
+    ]
+
+
 def _list(client, **params) -> str:
     response = client.get("/seizures/", params)
     assert response.status_code == 200
     return response.content.decode()
+
+
+def _list_in(language: str, user) -> str:
+    """The list page as ``user`` sees it in ``language``."""
+    client = signed_in_client(user)
+    client.cookies["django_language"] = language
+    return _list(client)
 
 
 def test_list_shows_only_the_users_administration(fj_officer, ws_officer):
@@ -123,17 +141,10 @@ def test_a_known_seizures_row_is_written_exactly(fj_officer, language, row):
                 "quantity": Decimal("12000.500"),
                 "unit": code("unit", "kg"),
             },
-            {
-                "commodity": code("commodity", "undeclared_currency"),
-                "quantity": Decimal("5000"),
-                "unit": code("unit", "currency"),
-                "currency": "FJD",
-            },
+            *_fijian_dollars(),
         ],
     )
-    client = signed_in_client(fj_officer)
-    client.cookies["django_language"] = language
-    html = re.sub(r">\s*\n\s*<", "><", _list(client))
+    html = re.sub(r">\s*\n\s*<", "><", _list_in(language, fj_officer))
     link = f'<td class="nowrap"><a href="/seizures/{seizure.pk}/">{seizure.reference}</a></td>'
     expected = link + row.format(office=seizure.office.name, words="word " * 14 + "wor")
     assert f"<tr>{expected}</tr>" in html
@@ -171,12 +182,7 @@ def test_rows_are_written_as_the_template_wrote_them(fj_officer, language):
         departure_country="",
         destination_country="",
         items=[
-            {
-                "commodity": code("commodity", "undeclared_currency"),
-                "quantity": Decimal("5000"),
-                "unit": code("unit", "currency"),
-                "currency": "FJD",
-            },
+            *_fijian_dollars(),
             *_cigarettes(),
         ],
     )
@@ -191,12 +197,6 @@ def test_rows_are_written_as_the_template_wrote_them(fj_officer, language):
         page = _list_in(language, fj_officer)
     for row in shown:
         assert f"\n    {_row_html(row)}\n" in page
-
-
-def _list_in(language: str, user) -> str:
-    client = signed_in_client(user)
-    client.cookies["django_language"] = language
-    return _list(client)
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
@@ -244,9 +244,8 @@ def test_narratives_are_cut_as_truncatechars_cut_them(fj_officer, language):
             occurred_at=datetime(2026, 1, 10, 12, 59 - minute, tzinfo=UTC),
         )
     make_seizure(by=fj_officer, narrative="", occurred_at=datetime(2026, 1, 9, tzinfo=UTC))
-    client = signed_in_client(fj_officer)
-    client.cookies["django_language"] = language
-    excerpts = re.findall(r'<p class="excerpt muted">(.*?)</p>', _list(client), re.DOTALL)
+    page = _list_in(language, fj_officer)
+    excerpts = re.findall(r'<p class="excerpt muted">(.*?)</p>', page, re.DOTALL)
     with translation.override(language):
         assert excerpts == [escape(truncatechars(text, 100)) for text in NARRATIVES]
 

@@ -93,8 +93,9 @@ class FormCodes:
 
 
 def _visible_codes(user, keys: set[int]) -> dict[int, Code]:
-    """``Code.objects.visible_to(user).in_bulk(keys)``: the ORM's statement for these codes'
-    look-up, written once per process for each administration and number of codes, and
+    """``Code.objects.visible_to(user).in_bulk(keys)``, read by the statement of
+    ``filter(pk__in=keys).get()`` (the same rows: ``get``'s LIMIT 21 is above the four codes
+    a form names), written once per process for each administration and number of codes, and
     instances made as the ORM makes them (``from_db``). Building and compiling the query was
     most of the look-up, which every request naming a code makes (bench/README.md)."""
     if not is_active_user(user):

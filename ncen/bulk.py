@@ -128,11 +128,11 @@ def _instance_values(instances: list[Model], field: Field) -> list:
         values = [stored_value(instance, field) for instance in instances]
     else:
         values = [field.pre_save(instance, add=True) for instance in instances]
-    if any(isinstance(value, DatabaseDefault) for value in values):
-        values = _with_database_defaults(field, values)
-        for instance, value in zip(instances, values, strict=True):
+    defaulted = _with_database_defaults(field, values)
+    if defaulted is not values:  # the instances hold the defaults written, as a read gives
+        for instance, value in zip(instances, defaulted, strict=True):
             setattr(instance, field.attname, value)
-    return values
+    return defaulted
 
 
 def _row_values(rows: list[dict], field: Field) -> list:
@@ -146,7 +146,8 @@ def _row_values(rows: list[dict], field: Field) -> list:
 
 
 def _with_database_defaults(field: Field, values: list) -> list:
-    """``values`` with each left to the database's default given that default."""
+    """``values`` with each left to the database's default given that default: ``values``
+    itself when none is."""
     if not any(isinstance(value, DatabaseDefault) for value in values):
         return values
     default = _database_default(field)

@@ -4,7 +4,12 @@ from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -46,12 +51,25 @@ class ReportInput(serializers.Serializer):
         return data
 
 
+@extend_schema_field(
+    {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+)
+class FilterValue(serializers.Field):
+    """A bulletin's filter as kept: one value, or a list of them for a filter given several
+    times (``route_country``, reports.bulletin.clean_filters)."""
+
+    def to_representation(self, value):
+        return [str(one) for one in value] if isinstance(value, list) else str(value)
+
+
 class ReportOutput(serializers.Serializer):
     id = serializers.UUIDField()
     kind = serializers.CharField()
     seizure = serializers.IntegerField(allow_null=True)
     filters = serializers.DictField(
-        child=serializers.CharField(), help_text="A bulletin's period and filters."
+        child=FilterValue(),
+        help_text="A bulletin's period and filters; a filter given several times "
+        "(`route_country`) as a list.",
     )
     status = serializers.CharField(help_text="queued, running, retrying, succeeded or failed.")
     status_label = serializers.CharField()

@@ -495,6 +495,17 @@ def test_the_api_refuses_a_bad_bulletin_and_says_why(fj_officer, payload, fields
     assert not Report.objects.exists()
 
 
+def test_the_api_gives_back_several_route_countries_as_a_list(fj_officer):
+    api = api_client(fj_officer)
+    filters = {**PERIOD, "route_country": ["TO", "FJ"]}
+    response = api.post("/api/v1/reports/", {"kind": "bulletin", **filters}, format="json")
+    assert response.status_code == 202, response.content
+    assert response.json()["filters"] == filters
+    assert api.get(response.json()["status_url"]).json()["filters"] == filters
+    schema = api.get("/api/schema/", {"format": "json"}).json()["components"]["schemas"]
+    assert schema["ReportOutput"]["properties"]["filters"]["additionalProperties"]["oneOf"]
+
+
 def test_another_administration_s_office_is_not_a_filter(fj_officer, ws_officer):
     apia = OfficeFactory(administration=ws_officer.administration)
     response = api_client(fj_officer).post(
